@@ -1,1 +1,37 @@
-"""losses package."""
+"""Training objectives of Med-DisSeg: dispersive terms, DiceBCE, stage-1/2 totals, colour aug."""
+
+from meddisseg_core.losses.color_aug import ColorAugParams, apply_color_aug, color_aug, draw_params
+from meddisseg_core.losses.dispersive import DISPERSIVE_VARIANTS, dispersive_loss
+from meddisseg_core.losses.objectives import (
+    DispersiveConfig,
+    LossResult,
+    stage1_objective,
+    stage1_validation,
+    stage2_objective,
+)
+from meddisseg_core.losses.segmentation import (
+    adaptive_beta,
+    bce,
+    complementary_loss,
+    consistency_loss,
+    dice_bce,
+)
+
+__all__ = [
+    "DISPERSIVE_VARIANTS",
+    "ColorAugParams",
+    "DispersiveConfig",
+    "LossResult",
+    "adaptive_beta",
+    "apply_color_aug",
+    "bce",
+    "color_aug",
+    "complementary_loss",
+    "consistency_loss",
+    "dice_bce",
+    "dispersive_loss",
+    "draw_params",
+    "stage1_objective",
+    "stage1_validation",
+    "stage2_objective",
+]

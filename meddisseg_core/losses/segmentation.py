@@ -1,0 +1,66 @@
+"""Segmentation objectives of the authors' training scripts (ARCHITECTURE.md §7).
+
+All inputs are probabilities (the networks end in a sigmoid), never logits. Everything is
+computed in at least fp32 because binary_cross_entropy is unsafe under bf16 autocast.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+_DICE_SMOOTH = 1.0
+_BETA_EPS = 1e-15
+
+
+def _promote(x: torch.Tensor) -> torch.Tensor:
+    return x if x.dtype in (torch.float32, torch.float64) else x.float()
+
+
+def bce(prob: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Mean binary cross-entropy on probabilities; each log is clamped at -100 (PyTorch's rule)."""
+    p = _promote(prob)
+    return F.binary_cross_entropy(p, target.to(p.dtype), reduction="mean")
+
+
+def dice_bce(prob: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """BCE + (1 - Dice), Dice with smooth 1, both over the whole batch flattened."""
+    p = _promote(prob)
+    t = target.to(p.dtype)
+    flat_p = p.reshape(-1)
+    flat_t = t.reshape(-1)
+    intersection = (flat_p * flat_t).sum()
+    dice = (2.0 * intersection + _DICE_SMOOTH) / (flat_p.sum() + flat_t.sum() + _DICE_SMOOTH)
+    return bce(p, t) + (1.0 - dice)
+
+
+def consistency_loss(pred: torch.Tensor, pred_aug: torch.Tensor) -> torch.Tensor:
+    """Stage-1 binary consistency: each prediction against the other's thresholded map.
+
+    The thresholded targets carry no gradient; gradients flow into both predictions.
+    """
+    p = _promote(pred)
+    q = _promote(pred_aug)
+    target_for_p = (q.detach() > 0.5).to(p.dtype)
+    target_for_q = (p.detach() > 0.5).to(q.dtype)
+    return bce(p, target_for_p) + bce(q, target_for_q)
+
+
+def adaptive_beta(prob: torch.Tensor) -> torch.Tensor:
+    """Stage-2 adaptive weight 1 / (tanh(sum over the batch / (H*W)) + 1e-15), not detached.
+
+    The sum runs over the whole batch but is divided by H*W only, as the authors do.
+    """
+    p = _promote(prob)
+    height, width = p.shape[-2], p.shape[-1]
+    return 1.0 / (torch.tanh(p.sum() / float(height * width)) + _BETA_EPS)
+
+
+def complementary_loss(fg: torch.Tensor, bg: torch.Tensor, uncertainty: torch.Tensor) -> torch.Tensor:
+    """Mean pairwise product of the per-pixel softmax over the three (already sigmoid) maps."""
+    stacked = torch.stack([_promote(fg), _promote(bg), _promote(uncertainty)], dim=1)
+    soft = torch.softmax(stacked, dim=1)
+    p_fg, p_bg, p_uc = soft[:, 0], soft[:, 1], soft[:, 2]
+    n = fg.shape[0]
+    pixels = float(n * fg.shape[-2] * fg.shape[-1])
+    return ((p_fg * p_bg).sum() + (p_fg * p_uc).sum() + (p_bg * p_uc).sum()) / pixels
