@@ -1,0 +1,185 @@
+"""The Predictor: RGB images in, probability maps at the images' own size out.
+
+It owns a loaded network on a device, converts each image per the model's
+``InputConvention`` (colour order, size, scale), runs the mask path only
+(``network.infer``), optionally averages identity + horizontal + vertical flips (TTA, in
+probability space), and resizes the maps back to each image's size with bilinear interpolation.
+
+A CUDA failure during prediction (driver reset, out of memory with a single image) moves the
+network to the CPU, records why in :attr:`Predictor.device_report`, and retries, so a long
+batch job or the desktop app keeps working. Calls are serialised with a lock because the app
+may predict from a worker thread while another request arrives.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from meddisseg_core.errors import CheckpointError
+from meddisseg_core.inference.device import DeviceReport, choose_device, cpu_report
+from meddisseg_core.inference.model_location import ENV_VAR, candidate_paths, default_model_path
+from meddisseg_core.inference.precision import autocast, resolve_precision
+from meddisseg_core.inference.preprocessing import as_rgb, preprocess, resize_map
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Float32 maps of one image.
+
+    ``probability`` and ``uncertainty`` are H×W at the image's own size; ``uncertainty`` is None
+    unless asked for and the network has one. ``network_probability`` is the map at the
+    network's input size before resizing back, which the authors' metrics use.
+    """
+
+    probability: np.ndarray
+    uncertainty: np.ndarray | None = None
+    network_probability: np.ndarray | None = None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class Predictor:
+    """Runs a :class:`~meddisseg_core.checkpoint.LoadedModel` on images."""
+
+    def __init__(
+        self,
+        loaded: Any,
+        *,
+        device: str | torch.device = "auto",
+        tta: bool = False,
+        precision: str = "auto",
+    ) -> None:
+        self.loaded = loaded
+        self.network: torch.nn.Module = loaded.network
+        self.metadata = loaded.metadata
+        self.convention = loaded.metadata.input
+        self.tta = bool(tta)
+        self._requested_precision = precision
+        self._lock = threading.Lock()
+        self.network.float().eval()
+        self._use(choose_device(device))
+
+    @classmethod
+    def from_path(cls, path: Path | str | None = None, **kwargs: Any) -> Predictor:
+        """A Predictor for the weights at ``path``; None means the shipped default model."""
+        from meddisseg_core.checkpoint import load_model  # heavy, and not needed to import this module
+
+        if path is None:
+            path = default_model_path()
+            if path is None:
+                looked = ", ".join(str(p) for p in candidate_paths())
+                raise CheckpointError(
+                    "no weights given and no default model is installed "
+                    f"(looked in: {looked}); pass --weights or set {ENV_VAR}"
+                )
+        return cls(load_model(Path(path), map_location="cpu"), **kwargs)
+
+    # ------------------------------------------------------------------ state
+
+    def _use(self, report: DeviceReport) -> None:
+        self.network.to(report.device)
+        self.precision, self._precision_note = resolve_precision(self._requested_precision, report.device)
+        self._report = report
+
+    @property
+    def device_report(self) -> DeviceReport:
+        """The device in use and why; updated if CUDA failed and the CPU took over."""
+        return self._report
+
+    @property
+    def device(self) -> torch.device:
+        return self._report.device
+
+    def describe(self) -> str:
+        """One line: device, why, precision and TTA."""
+        tta = ", flip TTA" if self.tta else ""
+        return f"{self._report.describe()}; {self.precision} ({self._precision_note}){tta}"
+
+    @property
+    def has_uncertainty(self) -> bool:
+        """Whether the network can produce an uncertainty map (stage 2)."""
+        config = getattr(self.network, "config", None)
+        return getattr(config, "stage", None) == 2
+
+    # ------------------------------------------------------------------ prediction
+
+    def predict(self, image_rgb: np.ndarray, *, with_uncertainty: bool = False) -> Prediction:
+        """Probability (and optionally uncertainty) of one RGB image at its own size."""
+        return self.predict_batch([image_rgb], with_uncertainty=with_uncertainty)[0]
+
+    def predict_batch(
+        self, images: Sequence[np.ndarray], *, with_uncertainty: bool = False
+    ) -> list[Prediction]:
+        """Predictions for several RGB images of any sizes, run as one network batch."""
+        if len(images) == 0:
+            return []
+        shapes = [as_rgb(image).shape[:2] for image in images]
+        batch = np.stack([preprocess(image, self.convention) for image in images])
+        with self._lock:
+            probability, uncertainty = self._run(batch, with_uncertainty)
+        results = []
+        for i, shape in enumerate(shapes):
+            unc = None if uncertainty is None else resize_map(uncertainty[i], shape)
+            results.append(Prediction(resize_map(probability[i], shape), unc, probability[i].copy()))
+        return results
+
+    def _run(self, batch: np.ndarray, with_uncertainty: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        try:
+            return self._run_on_device(batch, with_uncertainty)
+        except RuntimeError as exc:
+            if self.device.type != "cuda":
+                raise
+            reason = f"CUDA failed during prediction ({_first_line(exc)}); fell back to the CPU"
+            self._use(cpu_report(reason))
+            return self._run_on_device(batch, with_uncertainty)
+
+    def _run_on_device(
+        self, batch: np.ndarray, with_uncertainty: bool
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        try:
+            return self._forward(batch, with_uncertainty)
+        except torch.OutOfMemoryError:
+            if len(batch) == 1:
+                raise
+        # Out of GPU memory with several images: halve the batch before giving up on the GPU.
+        torch.cuda.empty_cache()
+        half = len(batch) // 2
+        first = self._run_on_device(batch[:half], with_uncertainty)
+        second = self._run_on_device(batch[half:], with_uncertainty)
+        uncertainty = None if first[1] is None else np.concatenate([first[1], second[1]])  # type: ignore[list-item]
+        return np.concatenate([first[0], second[0]]), uncertainty
+
+    def _infer(self, x: torch.Tensor, with_uncertainty: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
+        out = self.network.infer(x, with_uncertainty=with_uncertainty)
+        mask = out.mask.float()
+        uncertainty = out.uncertainty.float() if out.uncertainty is not None else None
+        return mask, uncertainty
+
+    def _forward(self, batch: np.ndarray, with_uncertainty: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        device = self.device
+        with torch.inference_mode(), autocast(self.precision, device):
+            x = torch.from_numpy(batch).to(device)
+            mask, uncertainty = self._infer(x, with_uncertainty)
+            if self.tta:
+                # Flips are their own inverse: flip the input, predict, flip the maps back.
+                for dims in ((-1,), (-2,)):
+                    m, u = self._infer(torch.flip(x, dims), with_uncertainty)
+                    mask = mask + torch.flip(m, dims)
+                    if uncertainty is not None and u is not None:
+                        uncertainty = uncertainty + torch.flip(u, dims)
+                mask = mask / 3.0
+                if uncertainty is not None:
+                    uncertainty = uncertainty / 3.0
+            mask_np = mask[:, 0].float().cpu().numpy()
+            unc_np = None if uncertainty is None else uncertainty[:, 0].float().cpu().numpy()
+        return mask_np.astype(np.float32, copy=False), unc_np
