@@ -1,0 +1,308 @@
+"""A review project: the images of a folder and their review state."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from meddisseg_studio.state import codec, scoring
+from meddisseg_studio.state.autosave import AutosaveQueue
+from meddisseg_studio.state.errors import SaveError, UnknownImageError
+from meddisseg_studio.state.listing import FolderLayout, label_for, list_images, list_labels
+from meddisseg_studio.state.model import ImageEntry, Proposal, ReviewStatus, Summary
+from meddisseg_studio.state.store import StateStore, entry_from_row
+from meddisseg_studio.state.undo import UndoHistory
+
+from meddisseg_core.errors import DatasetError, ImageReadError
+
+STATE_DIR_NAME = ".meddisseg-studio"
+_log = logging.getLogger(__name__)
+Listener = Callable[[str], None]
+
+
+def probe_writable(state_dir: Path) -> str | None:
+    """None if ``state_dir`` can be created and written, else why not (for the user).
+
+    os.access alone lies on some network shares and for root, so a real file is written too.
+    """
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"cannot create {state_dir}: {exc.strerror or exc}"
+    if not os.access(state_dir, os.W_OK):
+        return f"{state_dir} is not writable"
+    try:
+        fd, name = tempfile.mkstemp(prefix=".probe-", suffix=".tmp", dir=state_dir)
+        try:
+            os.write(fd, b"probe")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            os.unlink(name)
+    except OSError as exc:
+        return f"cannot write in {state_dir}: {exc.strerror or exc}"
+    return None
+
+
+class Project:
+    """Images of one folder, their masks, proposals and review status. No Qt.
+
+    Build with :meth:`open`. Listeners registered with :meth:`subscribe` are called with the
+    key of every entry that changes, on the thread that made the change.
+    """
+
+    def __init__(
+        self,
+        layout: FolderLayout,
+        state_dir: Path,
+        store: StateStore,
+        entries: list[ImageEntry],
+        read_only_reason: str | None,
+        max_pixels: int,
+    ) -> None:
+        self.layout = layout
+        self.folder = layout.folder
+        self.state_dir = state_dir
+        self.store = store
+        self.entries = entries
+        self.read_only_reason = read_only_reason
+        self.max_pixels = max_pixels
+        self.undo_history = UndoHistory()
+        self._by_key = {e.key: e for e in entries}
+        self._listeners: list[Listener] = []
+        self._autosave: AutosaveQueue | None = None
+        self._generations = itertools.count(1)
+        self._image_cache: tuple[str, np.ndarray] | None = None
+
+    @classmethod
+    def open(
+        cls,
+        folder: Path | str,
+        state_dir: Path | str | None = None,
+        *,
+        max_pixels: int = codec.DEFAULT_MAX_PIXELS,
+    ) -> Project:
+        """List the folder's images (no decoding) and load their state.
+
+        Raises StateCorruptError for a damaged database (left untouched) and DatasetError
+        when ``folder`` is not a folder. A state folder that cannot be written opens
+        read-only: ``read_only`` is True and ``read_only_reason`` says why.
+        """
+        folder = Path(folder).expanduser().resolve()
+        if not folder.is_dir():
+            raise DatasetError(f"{folder}: not a folder")
+        state = Path(state_dir).expanduser().resolve() if state_dir is not None else folder / STATE_DIR_NAME
+        reason = probe_writable(state)
+        store = StateStore(state, read_only=reason is not None)
+        layout = FolderLayout.detect(folder)
+        labels = list_labels(layout)
+        rows = store.load_rows()
+        entries = []
+        for key, path in list_images(layout, skip=frozenset({state})):
+            entry = ImageEntry(key=key, path=path, label_path=label_for(labels, key))
+            row = rows.get(key)
+            if row is not None:
+                entry_from_row(entry, row)
+            entries.append(entry)
+        store.remove_stale_temp_files()
+        return cls(layout, state, store, entries, reason, max_pixels)
+
+    # -- lookup -----------------------------------------------------------------------------
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
+
+    def entry(self, key: str) -> ImageEntry:
+        try:
+            return self._by_key[key]
+        except KeyError:
+            raise UnknownImageError(key) from None
+
+    def keys(self) -> list[str]:
+        return [e.key for e in self.entries]
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    # -- listeners --------------------------------------------------------------------------
+    def subscribe(self, callback: Listener) -> Callable[[], None]:
+        """Call ``callback(key)`` on every change; returns a function that unsubscribes."""
+        self._listeners.append(callback)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._listeners.remove(callback)
+
+        return unsubscribe
+
+    def _notify(self, key: str) -> None:
+        for callback in list(self._listeners):
+            try:
+                callback(key)
+            except Exception:  # a broken listener must not undo a saved change
+                _log.exception("project listener failed for %s", key)
+
+    def _persist(self, entry: ImageEntry, previous: dict[str, object]) -> None:
+        try:
+            self.store.save_entry(entry)
+        except SaveError:
+            for name, value in previous.items():
+                setattr(entry, name, value)
+            raise
+        self._notify(entry.key)
+
+    # -- pixels -----------------------------------------------------------------------------
+    def load_image(self, key: str) -> np.ndarray:
+        """RGB uint8 for display. A failure is recorded in ``entry.error`` and re-raised."""
+        entry = self.entry(key)
+        if self._image_cache is not None and self._image_cache[0] == key:
+            return self._image_cache[1]
+        try:
+            rgb = codec.to_display_rgb(codec.read_image(entry.path, self.max_pixels))
+        except ImageReadError as exc:
+            self._record_error(entry, str(exc))
+            raise
+        if entry.error is not None:
+            self._record_error(entry, None)
+        self._image_cache = (key, rgb)
+        return rgb
+
+    def _record_error(self, entry: ImageEntry, message: str | None) -> None:
+        entry.error = message
+        if not self.read_only:
+            try:
+                self.store.save_entry(entry)
+            except SaveError:
+                _log.warning("could not record the error of %s", entry.key)
+        self._notify(entry.key)
+
+    def image_shape(self, key: str) -> tuple[int, int]:
+        rgb = self.load_image(key)
+        return (int(rgb.shape[0]), int(rgb.shape[1]))
+
+    def load_label(self, key: str) -> np.ndarray | None:
+        """The starting label from the authors' masks/ folder, as H×W uint8 0/1, or None."""
+        entry = self.entry(key)
+        return codec.read_label(entry.label_path) if entry.label_path is not None else None
+
+    def load_mask(self, key: str) -> np.ndarray | None:
+        """The saved mask, else the starting label, as H×W uint8 0/1; None if neither exists."""
+        self.entry(key)
+        mask = self.store.read_mask(key)
+        return mask if mask is not None else self.load_label(key)
+
+    def current_mask(self, key: str) -> np.ndarray | None:
+        """What the reviewer sees: the saved mask, else the label, else the thresholded proposal."""
+        mask = self.load_mask(key)
+        if mask is None:
+            proposal = self.load_proposal(key)
+            mask = proposal.binary_mask() if proposal is not None else None
+        return mask
+
+    def save_mask(self, key: str, mask: np.ndarray) -> Path:
+        """Write the mask now (atomic); SaveError if it cannot be written."""
+        self.entry(key)
+        return self.store.write_mask(key, mask)
+
+    def load_proposal(self, key: str) -> Proposal | None:
+        self.entry(key)
+        return self.store.read_proposal(key)
+
+    def save_proposal(self, key: str, proposal: Proposal) -> None:
+        """Store a proposal and its uncertainty score; a new image becomes ``proposed``."""
+        entry = self.entry(key)
+        self.store.write_proposal(key, proposal)
+        previous = {"uncertainty": entry.uncertainty, "model_id": entry.model_id, "status": entry.status}
+        entry.uncertainty = scoring.uncertainty_score(proposal.probability, proposal.uncertainty)
+        entry.model_id = proposal.model_id
+        if entry.status is ReviewStatus.NEW:
+            entry.status = ReviewStatus.PROPOSED
+        self._persist(entry, previous)
+
+    # -- autosave ---------------------------------------------------------------------------
+    @property
+    def autosave_queue(self) -> AutosaveQueue:
+        if self._autosave is None:
+            self._autosave = AutosaveQueue()
+        return self._autosave
+
+    def next_generation(self) -> int:
+        """A number that grows with every change of any mask of this project."""
+        return next(self._generations)
+
+    def close(self) -> None:
+        """Write what is queued, then close the database."""
+        if self._autosave is not None:
+            self._autosave.close()
+        self.store.close()
+
+    # -- review -----------------------------------------------------------------------------
+    def set_status(self, key: str, status: ReviewStatus | str, reason: str | None = None) -> None:
+        entry = self.entry(key)
+        status = ReviewStatus(status)
+        previous = {"status": entry.status, "reject_reason": entry.reject_reason}
+        entry.status = status
+        entry.reject_reason = reason if status is ReviewStatus.REJECTED else None
+        self._persist(entry, previous)
+
+    def reject(self, key: str, reason: str) -> None:
+        self.set_status(key, ReviewStatus.REJECTED, reason)
+
+    def approve(self, key: str, mask: np.ndarray | None = None) -> None:
+        """Approve ``mask`` (default: the current mask) as final, and score the proposal against it.
+
+        The final mask is written first, so an approved image always has a mask on disk.
+        Dice and edited fraction compare it with the proposal thresholded at its threshold.
+        """
+        entry = self.entry(key)
+        if mask is None:
+            mask = self.current_mask(key)
+        if mask is None:  # nothing drawn, no label, no proposal: the image has no lesion
+            mask = np.zeros(self.image_shape(key), np.uint8)
+        self.store.write_mask(key, mask)
+        proposal = self.load_proposal(key)
+        previous = {
+            "status": entry.status,
+            "reject_reason": entry.reject_reason,
+            "proposal_dice": entry.proposal_dice,
+            "edited_fraction": entry.edited_fraction,
+        }
+        if proposal is not None and proposal.shape == mask.shape:
+            proposed = proposal.binary_mask()
+            entry.proposal_dice = scoring.dice(proposed, mask)
+            entry.edited_fraction = scoring.edited_fraction(proposed, mask)
+        else:
+            entry.proposal_dice = None
+            entry.edited_fraction = None
+        entry.status = ReviewStatus.APPROVED
+        entry.reject_reason = None
+        self._persist(entry, previous)
+
+    def next_unreviewed(self, after_key: str | None = None) -> str | None:
+        """The next image (in listing order, wrapping) neither approved nor rejected nor unreadable."""
+        start = 0
+        if after_key is not None:
+            keys = [e.key for e in self.entries]
+            with contextlib.suppress(ValueError):
+                start = keys.index(after_key) + 1
+        n = len(self.entries)
+        for offset in range(n):
+            entry = self.entries[(start + offset) % n]
+            if entry.key != after_key and not entry.status.reviewed and entry.error is None:
+                return entry.key
+        return None
+
+    def review_queue(self) -> list[str]:
+        """Unreviewed readable images, most uncertain first (unscored ones last, in order)."""
+        todo = [e for e in self.entries if not e.status.reviewed and e.error is None]
+        scored = sorted((e for e in todo if e.uncertainty is not None), key=lambda e: -e.uncertainty)
+        return [e.key for e in scored] + [e.key for e in todo if e.uncertainty is None]
+
+    def summary(self) -> Summary:
+        return Summary.from_entries(self.entries)

@@ -1,0 +1,162 @@
+"""Editing one image's mask: undo/redo and autosave after every edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from meddisseg_studio.state.edits import MaskEdit, diff_edit
+from meddisseg_studio.state.errors import SaveError
+from meddisseg_studio.state.model import ReviewStatus
+from meddisseg_studio.state.project import Project
+from meddisseg_studio.state.store import StateStore
+from meddisseg_studio.state.undo import UndoStack
+
+
+class EditSession:
+    """The working mask of one image (H×W uint8 0/1, shared with the canvas).
+
+    Every change is autosaved. With ``background=True`` (the default, for the GUI) the PNG is
+    encoded and written by the project's :class:`AutosaveQueue`; a failure then surfaces as
+    :class:`SaveError` from the next edit, :meth:`save` or :meth:`flush`. With
+    ``background=False`` the write happens inside :meth:`apply`. Either way a failed save
+    keeps the edit in memory and ``dirty`` True.
+    """
+
+    def __init__(
+        self, project: Project, key: str, *, background: bool = True, shape: tuple[int, int] | None = None
+    ) -> None:
+        self.project = project
+        self.key = key
+        self.entry = project.entry(key)
+        self.background = background
+        mask = project.current_mask(key)
+        if mask is None:
+            mask = np.zeros(shape if shape is not None else project.image_shape(key), np.uint8)
+        self.mask: np.ndarray = np.ascontiguousarray(mask, dtype=np.uint8)
+        self.undo_stack: UndoStack = project.undo_history.stack(key)
+        self._generation = project.next_generation()
+        self._saved_generation = self._generation  # what is on disk (or derived) is not an unsaved edit
+        self.saved_elsewhere: Path | None = None
+
+    # -- state ------------------------------------------------------------------------------
+    @property
+    def can_undo(self) -> bool:
+        return self.undo_stack.can_undo
+
+    @property
+    def can_redo(self) -> bool:
+        return self.undo_stack.can_redo
+
+    @property
+    def dirty(self) -> bool:
+        """True while the mask on screen differs from every completed save of it."""
+        saved = self._saved_generation
+        if self.background:
+            saved = max(saved, self.project.autosave_queue.saved_generation(self.key))
+        return saved < self._generation
+
+    @property
+    def save_error(self) -> SaveError | None:
+        """The failure of the latest background save, if it failed."""
+        return self.project.autosave_queue.error(self.key) if self.background else self._sync_error
+
+    _sync_error: SaveError | None = None
+
+    # -- editing ----------------------------------------------------------------------------
+    def apply(self, edit: MaskEdit) -> None:
+        """Apply and record ``edit``, mark the image edited, autosave (SaveError if that fails)."""
+        edit.apply_to(self.mask)
+        self.undo_stack.push(edit)
+        self._changed(mark_edited=True)
+
+    def undo(self) -> MaskEdit | None:
+        """Revert the latest edit; returns it (its rectangle needs a redraw) or None."""
+        edit = self.undo_stack.pop_undo()
+        if edit is not None:
+            edit.revert_on(self.mask)
+            self._changed(mark_edited=False)
+        return edit
+
+    def redo(self) -> MaskEdit | None:
+        edit = self.undo_stack.pop_redo()
+        if edit is not None:
+            edit.apply_to(self.mask)
+            self._changed(mark_edited=False)
+        return edit
+
+    def set_from_proposal(self, probability: np.ndarray, threshold: float) -> MaskEdit | None:
+        """Replace the mask by ``probability > threshold`` as one undoable edit."""
+        if probability.shape != self.mask.shape:
+            raise ValueError(f"proposal shape {probability.shape} differs from mask {self.mask.shape}")
+        edit = diff_edit(self.mask, (probability > threshold).astype(np.uint8))
+        if edit is not None:
+            self.apply(edit)
+        return edit
+
+    def _changed(self, *, mark_edited: bool) -> None:
+        self._generation = self.project.next_generation()
+        errors: list[SaveError] = []
+        try:
+            self._autosave()
+        except SaveError as exc:
+            errors.append(exc)
+        if mark_edited and self.entry.status in (ReviewStatus.NEW, ReviewStatus.PROPOSED):
+            try:
+                self.project.set_status(self.key, ReviewStatus.EDITED)
+            except SaveError as exc:
+                errors.append(exc)
+        if errors:
+            raise errors[0]
+
+    # -- saving -----------------------------------------------------------------------------
+    def _autosave(self) -> None:
+        if not self.background:
+            self._write_now()
+            return
+        queue = self.project.autosave_queue
+        previous_error = queue.error(self.key)
+        queue.submit(self.key, self._generation, self.mask.copy(), self.project.save_mask)
+        if previous_error is not None:
+            raise previous_error
+
+    def _write_now(self) -> Path:
+        generation = self._generation
+        try:
+            path = self.project.save_mask(self.key, self.mask)
+        except SaveError as exc:
+            self._sync_error = exc
+            raise
+        self._sync_error = None
+        self._saved_generation = max(self._saved_generation, generation)
+        return path
+
+    def flush(self, timeout: float | None = None) -> None:
+        """Wait for queued autosaves; SaveError if the latest one failed."""
+        if self.background:
+            self.project.autosave_queue.flush(timeout)
+            error = self.project.autosave_queue.error(self.key)
+            if error is not None and self.dirty:
+                raise error
+
+    def save(self) -> Path:
+        """Write the mask now, waiting for queued autosaves first; SaveError on failure."""
+        if self.background:
+            self.project.autosave_queue.flush()
+        return self._write_now()
+
+    def save_to(self, state_dir: Path | str) -> Path:
+        """Save the mask and this image's status into another state folder (for a read-only project).
+
+        ``Project.open(folder, state_dir=...)`` then continues from there. The mask counts as
+        saved (``dirty`` False) until the next edit.
+        """
+        store = StateStore(Path(state_dir))
+        try:
+            path = store.write_mask(self.key, self.mask)
+            store.save_entry(self.entry)
+        finally:
+            store.close()
+        self._saved_generation = max(self._saved_generation, self._generation)
+        self.saved_elsewhere = path
+        return path
