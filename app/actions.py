@@ -1,0 +1,173 @@
+"""Every user command as a named QAction with a keyboard shortcut.
+
+The table ``ACTIONS`` is the single source of truth: menus are built from it, the help
+dialog (F1) lists it, and a test checks that every action has a unique shortcut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One command: registry name, menu text, shortcut(s), menu it lives in, tooltip."""
+
+    name: str
+    text: str
+    shortcuts: tuple[str, ...]
+    menu: str
+    tip: str = ""
+    icon: str | None = None
+
+
+# Menus in the order they appear in the menu bar.
+MENUS: tuple[str, ...] = ("File", "Edit", "Tools", "Review", "Model", "View", "Export", "Help")
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("open_folder", "&Open folder…", ("Ctrl+O",), "File", "Open a folder of images", "open"),
+    ActionSpec(
+        "choose_state_dir",
+        "Save state &elsewhere…",
+        ("Ctrl+Shift+S",),
+        "File",
+        "Keep the annotation state in another folder (for read-only image folders)",
+    ),
+    ActionSpec("quit", "&Quit", ("Ctrl+Q",), "File", "Save pending edits and quit"),
+    ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Edit", "Undo the last mask edit", "undo"),
+    ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit", "Redo the last undone edit", "redo"),
+    ActionSpec("next_image", "Next image", ("PgDown",), "Edit", "Show the next image in the list"),
+    ActionSpec("previous_image", "Previous image", ("PgUp",), "Edit", "Show the previous image in the list"),
+    ActionSpec("tool_brush", "&Brush", ("B",), "Tools", "Paint foreground (drag)"),
+    ActionSpec("tool_eraser", "&Eraser", ("E",), "Tools", "Paint background (drag)"),
+    ActionSpec("tool_polygon", "&Polygon", ("G",), "Tools", "Click corners, Enter closes the polygon"),
+    ActionSpec("tool_lasso", "&Lasso", ("L",), "Tools", "Draw a free outline to fill"),
+    ActionSpec("tool_flood_fill", "&Flood fill", ("K",), "Tools", "Fill the clicked region"),
+    ActionSpec("brush_smaller", "Smaller brush", ("[",), "Tools", "Shrink the brush by about 15 %"),
+    ActionSpec("brush_larger", "Larger brush", ("]",), "Tools", "Grow the brush by about 15 %"),
+    ActionSpec("fill_holes", "Fill &holes", ("H",), "Tools", "Fill holes inside the mask"),
+    ActionSpec("remove_islands", "Remove &islands", ("I",), "Tools", "Remove specks smaller than 64 pixels"),
+    ActionSpec("clear_mask", "&Clear mask", ("Ctrl+Shift+X",), "Tools", "Erase the whole mask (undoable)"),
+    ActionSpec(
+        "approve",
+        "&Approve and next",
+        ("A",),
+        "Review",
+        "Approve this mask, go to the next unreviewed",
+        "approve",
+    ),
+    ActionSpec("reject", "&Reject…", ("R",), "Review", "Reject this image with a reason", "reject"),
+    ActionSpec("next_unreviewed", "&Next unreviewed", ("N",), "Review", "Jump to the next unreviewed image"),
+    ActionSpec(
+        "next_uncertain",
+        "Next &uncertain",
+        ("Shift+N",),
+        "Review",
+        "Jump to the most uncertain image not yet reviewed",
+    ),
+    ActionSpec(
+        "propose_current", "&Propose this image", ("P",), "Model", "Run the model on this image", "propose"
+    ),
+    ActionSpec(
+        "propose_selection",
+        "Propose &selection",
+        ("Shift+P",),
+        "Model",
+        "Run the model on the selected images",
+    ),
+    ActionSpec(
+        "propose_unreviewed",
+        "Propose all &unreviewed",
+        ("Ctrl+Shift+P",),
+        "Model",
+        "Run the model on every image without a reviewed mask",
+    ),
+    ActionSpec(
+        "cancel_job", "&Cancel running job", ("Esc",), "Model", "Stop proposals or export after this item"
+    ),
+    ActionSpec(
+        "load_default_model", "Use &default model", ("Ctrl+D",), "Model", "Use the shipped default model"
+    ),
+    ActionSpec(
+        "load_checkpoint",
+        "&Load checkpoint…",
+        ("Ctrl+L",),
+        "Model",
+        "Load a .safetensors or authors' .pth checkpoint",
+    ),
+    ActionSpec(
+        "threshold_up", "Raise threshold", ("Ctrl+]",), "Model", "Raise the proposal threshold by 0.05"
+    ),
+    ActionSpec(
+        "threshold_down", "Lower threshold", ("Ctrl+[",), "Model", "Lower the proposal threshold by 0.05"
+    ),
+    ActionSpec("view_mask", "Show &mask", ("1",), "View", "Filled mask overlay"),
+    ActionSpec("view_outline", "Show &outline", ("2",), "View", "Mask outline only"),
+    ActionSpec("view_probability", "Show &probability", ("3",), "View", "Proposal probability heat map"),
+    ActionSpec("view_uncertainty", "Show &uncertainty", ("4",), "View", "Model uncertainty map"),
+    ActionSpec("view_none", "Hide overlay", ("5",), "View", "Image only"),
+    ActionSpec("fit_to_window", "&Fit to window", ("F",), "View", "Zoom to fit the image"),
+    ActionSpec("export_dialog", "&Export…", ("Ctrl+E",), "Export", "Choose formats and a folder", "export"),
+    ActionSpec(
+        "export_authors", "Authors' &layout…", ("Ctrl+1",), "Export", "images/ and masks/ like Kvasir-SEG"
+    ),
+    ActionSpec("export_coco", "&COCO JSON…", ("Ctrl+2",), "Export", "COCO instances with RLE masks"),
+    ActionSpec("export_overlays", "&Overlays…", ("Ctrl+3",), "Export", "Images with the mask drawn over"),
+    ActionSpec("export_csv", "C&SV summary…", ("Ctrl+4",), "Export", "Per-image status and agreement table"),
+    ActionSpec(
+        "shortcuts", "&Keyboard shortcuts", ("F1",), "Help", "List every command and its keys", "help"
+    ),
+    ActionSpec("about", "&About", ("Shift+F1",), "Help", "Version and licence notes"),
+)
+
+
+def shortcut_text(spec: ActionSpec) -> str:
+    """Shortcuts in the platform's native spelling, joined for display."""
+    return ", ".join(QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in spec.shortcuts)
+
+
+class ActionRegistry(QObject):
+    """Creates the QActions from ``ACTIONS`` and finds them by name."""
+
+    def __init__(
+        self,
+        parent: QObject,
+        specs: Iterable[ActionSpec] = ACTIONS,
+        icon_for: Callable[[str], QIcon] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._specs = {spec.name: spec for spec in specs}
+        self._actions: dict[str, QAction] = {}
+        for spec in self._specs.values():
+            action = QAction(spec.text, parent)
+            action.setObjectName(f"action_{spec.name}")
+            action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+            # Window-wide so a shortcut works whichever panel has focus.
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            tip = spec.tip or spec.text.replace("&", "")
+            action.setToolTip(f"{tip} ({shortcut_text(spec)})")
+            action.setStatusTip(tip)
+            if spec.icon and icon_for is not None:
+                action.setIcon(icon_for(spec.icon))
+            self._actions[spec.name] = action
+
+    def __getitem__(self, name: str) -> QAction:
+        return self._actions[name]
+
+    def connect(self, name: str, slot: Callable[[], object]) -> None:
+        # triggered(bool) would pass `checked`; the lambda keeps slots argument-free.
+        self._actions[name].triggered.connect(lambda _checked=False: slot())
+
+    def specs(self) -> list[ActionSpec]:
+        return list(self._specs.values())
+
+    def in_menu(self, menu: str) -> list[QAction]:
+        return [self._actions[s.name] for s in self._specs.values() if s.menu == menu]
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(menu, command, shortcut) rows for the help dialog."""
+        return [(s.menu, s.text.replace("&", ""), shortcut_text(s)) for s in self._specs.values()]

@@ -1,0 +1,42 @@
+"""Entry point of ``meddisseg-studio [FOLDER]``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="meddisseg-studio", description="Annotate and review segmentation masks."
+    )
+    parser.add_argument("folder", nargs="?", type=Path, help="folder of images to open")
+    parser.add_argument("--state-dir", type=Path, default=None, help="keep the annotation state here")
+    parser.add_argument("--checkpoint", type=Path, default=None, help="model weights (.safetensors or .pth)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Qt is imported only now, so `--help` and `--version` work without a display.
+    from PySide6.QtWidgets import QApplication
+
+    from .main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Med-DisSeg Studio")
+    app.setOrganizationName("meddisseg")
+    window = MainWindow(load_default_model=args.checkpoint is None)
+    if args.checkpoint is not None:
+        window.jobs.load_checkpoint(args.checkpoint)
+    window.show()
+    if args.folder is not None:
+        window.open_folder(args.folder, args.state_dir)
+    return int(app.exec())

@@ -1,0 +1,83 @@
+"""Every question the app asks the user, behind one small object.
+
+The window and controller never call QFileDialog/QMessageBox directly: they call a
+``Dialogs`` method. Tests swap in a scripted subclass, so no modal dialog ever blocks a
+test, and the questions asked are themselves checkable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+CHECKPOINT_FILTER = "Checkpoints (*.safetensors *.pth *.pt);;All files (*)"
+
+
+class Dialogs:
+    """Real, modal dialogs parented to ``parent``."""
+
+    def __init__(self, parent: QWidget | None) -> None:
+        self.parent = parent
+
+    def choose_folder(self, title: str, start: Path | None = None) -> Path | None:
+        chosen = QFileDialog.getExistingDirectory(self.parent, title, str(start or ""))
+        return Path(chosen) if chosen else None
+
+    def choose_file(self, title: str, file_filter: str = CHECKPOINT_FILTER) -> Path | None:
+        chosen, _ = QFileDialog.getOpenFileName(self.parent, title, "", file_filter)
+        return Path(chosen) if chosen else None
+
+    def ask_reason(self, title: str, prompt: str) -> str | None:
+        """Free text (a reject reason); None when the user cancels."""
+        text, ok = QInputDialog.getText(self.parent, title, prompt)
+        return text.strip() if ok else None
+
+    def confirm(self, title: str, text: str, accept: str, reject: str = "Cancel") -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self.parent)
+        yes = box.addButton(accept, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(reject, QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is yes
+
+    def error(self, title: str, text: str) -> None:
+        QMessageBox.critical(self.parent, title, text)
+
+    def info(self, title: str, text: str) -> None:
+        QMessageBox.information(self.parent, title, text)
+
+
+class ScriptedDialogs(Dialogs):
+    """Answers from queues instead of asking; records every message. For tests and headless use."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.folders: list[Path | None] = []
+        self.files: list[Path | None] = []
+        self.reasons: list[str | None] = []
+        self.confirmations: list[bool] = []
+        self.errors: list[tuple[str, str]] = []
+        self.infos: list[tuple[str, str]] = []
+        self.asked: list[str] = []
+
+    def choose_folder(self, title: str, start: Path | None = None) -> Path | None:
+        self.asked.append(title)
+        return self.folders.pop(0) if self.folders else None
+
+    def choose_file(self, title: str, file_filter: str = CHECKPOINT_FILTER) -> Path | None:
+        self.asked.append(title)
+        return self.files.pop(0) if self.files else None
+
+    def ask_reason(self, title: str, prompt: str) -> str | None:
+        self.asked.append(title)
+        return self.reasons.pop(0) if self.reasons else None
+
+    def confirm(self, title: str, text: str, accept: str, reject: str = "Cancel") -> bool:
+        self.asked.append(f"{title}: {text}")
+        return self.confirmations.pop(0) if self.confirmations else False
+
+    def error(self, title: str, text: str) -> None:
+        self.errors.append((title, text))
+
+    def info(self, title: str, text: str) -> None:
+        self.infos.append((title, text))

@@ -1,0 +1,107 @@
+"""Model choice, threshold and view options."""
+
+# ruff: noqa: N815 - Qt signal names are camelCase, as in Qt and the canvas contract
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QToolButton,
+    QVBoxLayout,
+)
+
+VIEW_MODES: tuple[tuple[str, str], ...] = (
+    ("MASK", "Mask"),
+    ("OUTLINE", "Outline"),
+    ("PROBABILITY", "Probability"),
+    ("UNCERTAINTY", "Uncertainty"),
+    ("NONE", "Image only"),
+)
+
+
+class ModelPanel(QGroupBox):
+    """Emits ``thresholdChanged`` (debounced while dragging), ``viewModeChanged`` and ``opacityChanged``."""
+
+    thresholdChanged = Signal(float)
+    viewModeChanged = Signal(str)
+    opacityChanged = Signal(float)
+
+    def __init__(self, load_default: QAction, load_checkpoint: QAction, propose: QAction) -> None:
+        super().__init__("Model")
+        self.model_label = QLabel("No model loaded")
+        self.model_label.setWordWrap(True)
+        self.device_label = QLabel("Device: –")
+        self.device_label.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for action in (load_default, load_checkpoint, propose):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            buttons.addWidget(button)
+        self.threshold = QSlider(Qt.Orientation.Horizontal)
+        self.threshold.setRange(1, 99)
+        self.threshold.setValue(50)
+        self.threshold.setToolTip("Probability above which a pixel is foreground (Ctrl+[ and Ctrl+] step it)")
+        self.threshold_label = QLabel("0.50")
+        self.view_mode = QComboBox()
+        for name, text in VIEW_MODES:
+            self.view_mode.addItem(text, name)
+        self.opacity = QSlider(Qt.Orientation.Horizontal)
+        self.opacity.setRange(0, 100)
+        self.opacity.setValue(45)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.model_label)
+        layout.addWidget(self.device_label)
+        layout.addLayout(buttons)
+        form = QFormLayout()
+        thr_row = QHBoxLayout()
+        thr_row.addWidget(self.threshold)
+        thr_row.addWidget(self.threshold_label)
+        form.addRow("Threshold", thr_row)
+        form.addRow("Overlay", self.view_mode)
+        form.addRow("Opacity", self.opacity)
+        layout.addLayout(form)
+        # Re-thresholding rewrites (and autosaves) the mask, so coalesce a drag into a few updates.
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(40)
+        self._debounce.timeout.connect(lambda: self.thresholdChanged.emit(self.threshold_value()))
+        self.threshold.valueChanged.connect(self._on_threshold)
+        self.view_mode.currentIndexChanged.connect(
+            lambda _i: self.viewModeChanged.emit(self.view_mode.currentData())
+        )
+        self.opacity.valueChanged.connect(lambda v: self.opacityChanged.emit(v / 100.0))
+
+    def threshold_value(self) -> float:
+        return self.threshold.value() / 100.0
+
+    def set_threshold(self, value: float, *, emit: bool = True) -> None:
+        self.threshold.blockSignals(not emit)
+        self.threshold.setValue(round(value * 100))
+        self.threshold.blockSignals(False)
+        self.threshold_label.setText(f"{self.threshold_value():.2f}")
+
+    def flush(self) -> None:
+        """Emit a pending debounced threshold now (tests and shortcut steps use it)."""
+        if self._debounce.isActive():
+            self._debounce.stop()
+            self.thresholdChanged.emit(self.threshold_value())
+
+    def _on_threshold(self, _value: int) -> None:
+        self.threshold_label.setText(f"{self.threshold_value():.2f}")
+        self._debounce.start()
+
+    def set_view_mode(self, name: str) -> None:
+        self.view_mode.setCurrentIndex(self.view_mode.findData(name))
+
+    def show_model(self, text: str) -> None:
+        self.model_label.setText(text)
+
+    def show_device(self, text: str) -> None:
+        self.device_label.setText(f"Device: {text}")

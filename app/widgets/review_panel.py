@@ -1,0 +1,81 @@
+"""Review controls: approve, reject with a reason, next unreviewed, and the uncertainty queue."""
+
+# ruff: noqa: N815 - Qt signal names are camelCase, as in Qt and the canvas contract
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+)
+
+from .image_list import status_name
+
+
+def _button(action: QAction) -> QToolButton:
+    button = QToolButton()
+    button.setDefaultAction(action)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    return button
+
+
+class ReviewPanel(QGroupBox):
+    """Buttons share the window's QActions, so a click and a key press do exactly the same."""
+
+    imageActivated = Signal(str)
+
+    def __init__(
+        self, approve: QAction, reject: QAction, next_unreviewed: QAction, next_uncertain: QAction
+    ) -> None:
+        super().__init__("Review")
+        row = QHBoxLayout()
+        for action in (approve, reject, next_unreviewed):
+            row.addWidget(_button(action))
+        self.status_label = QLabel("No image")
+        self.status_label.setWordWrap(True)
+        self.queue = QListWidget()
+        self.queue.setToolTip("Unreviewed images, most uncertain first (double-click to open)")
+        self.queue.itemActivated.connect(
+            lambda item: self.imageActivated.emit(item.data(Qt.ItemDataRole.UserRole))
+        )
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.status_label)
+        header = QHBoxLayout()
+        header.addWidget(QLabel("Uncertainty queue"))
+        header.addStretch(1)
+        header.addWidget(_button(next_uncertain))
+        layout.addLayout(header)
+        layout.addWidget(self.queue)
+
+    def show_entry(self, entry: Any | None) -> None:
+        if entry is None:
+            self.status_label.setText("No image")
+            return
+        text = f"<b>{entry.key}</b>: {status_name(entry)}"
+        if entry.reject_reason:
+            text += f"<br>reason: {entry.reject_reason}"
+        if entry.error:
+            text += f"<br><span style='color:#6a1b9a'>unreadable: {entry.error}</span>"
+        self.status_label.setText(text)
+
+    def set_queue(self, entries: Iterable[Any], limit: int = 200) -> None:
+        """Show the first ``limit`` queue entries (the queue can be the whole project)."""
+        self.queue.clear()
+        for n, entry in enumerate(entries):
+            if n >= limit:
+                break
+            unc = "–" if entry.uncertainty is None else f"{entry.uncertainty:.3f}"
+            item = QListWidgetItem(f"{unc}  {entry.key}")
+            item.setData(Qt.ItemDataRole.UserRole, entry.key)
+            self.queue.addItem(item)

@@ -1,0 +1,51 @@
+"""Numbers of the review: this image (agreement with the proposal, edited pixels) and overall."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100.0 * value:.1f} %"
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+class SummaryPanel(QGroupBox):
+    def __init__(self) -> None:
+        super().__init__("Summary")
+        self.labels: dict[str, QLabel] = {}
+        form = QFormLayout(self)
+        for name, text in (
+            ("image_dice", "Proposal agreement (Dice)"),
+            ("image_edited", "Edited pixels"),
+            ("image_uncertainty", "Uncertainty"),
+            ("counts", "Statuses"),
+            ("mean_dice", "Mean agreement (approved)"),
+            ("mean_edited", "Mean edited (approved)"),
+            ("errors", "Unreadable files"),
+        ):
+            label = QLabel("–")
+            label.setWordWrap(True)
+            self.labels[name] = label
+            form.addRow(text, label)
+
+    def show_entry(self, entry: Any | None) -> None:
+        self.labels["image_dice"].setText(_pct(entry.proposal_dice) if entry else "–")
+        self.labels["image_edited"].setText(_pct(entry.edited_fraction) if entry else "–")
+        self.labels["image_uncertainty"].setText(_num(entry.uncertainty) if entry else "–")
+
+    def show_summary(self, summary: Any | None) -> None:
+        if summary is None:
+            for name in ("counts", "mean_dice", "mean_edited", "errors"):
+                self.labels[name].setText("–")
+            return
+        counts = ", ".join(f"{getattr(s, 'value', s)} {n}" for s, n in summary.counts.items() if n)
+        self.labels["counts"].setText(f"{counts or 'none'} (of {summary.total})")
+        self.labels["mean_dice"].setText(_pct(summary.mean_dice_approved))
+        self.labels["mean_edited"].setText(_pct(summary.mean_edited_fraction))
+        self.labels["errors"].setText(str(summary.errors))

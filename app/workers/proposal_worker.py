@@ -1,0 +1,75 @@
+"""Runs the segmentation model over a list of images off the GUI thread.
+
+The worker only reads images and runs the predictor; it never touches the project.
+Each result travels to the GUI thread in a queued signal, where the controller saves it,
+so the project state is only ever mutated from one thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Signal, Slot
+
+from meddisseg_core.errors import MedDisSegError
+
+from .job import EtaClock, Worker
+
+log = logging.getLogger(__name__)
+
+ImageLoader = Callable[[str], np.ndarray]
+
+
+class ProposalWorker(Worker):
+    """Predicts one image after another; checks the cancel flag between images."""
+
+    # key, Prediction (probability, uncertainty)
+    proposed = Signal(str, object)
+    # key, error text
+    failed = Signal(str, str)
+
+    def __init__(
+        self,
+        predictor: Any,
+        keys: Sequence[str],
+        load_image: ImageLoader,
+        *,
+        with_uncertainty: bool = True,
+    ) -> None:
+        super().__init__()
+        self._predictor = predictor
+        self._keys = list(keys)
+        self._load_image = load_image
+        self._with_uncertainty = with_uncertainty
+
+    @Slot()
+    def run(self) -> None:
+        clock = EtaClock(len(self._keys))
+        done = failed = 0
+        self._report(clock, 0)
+        for key in self._keys:
+            if self.cancelled:
+                break
+            try:
+                image = self._load_image(key)
+                prediction = self._predictor.predict(image, with_uncertainty=self._with_uncertainty)
+            except MedDisSegError as exc:
+                failed += 1
+                self.failed.emit(key, str(exc))
+            except Exception as exc:  # a broken image must not end the whole batch
+                log.exception("proposal for %s failed", key)
+                failed += 1
+                self.failed.emit(key, f"{type(exc).__name__}: {exc}")
+            else:
+                self.proposed.emit(key, prediction)
+            done += 1
+            self._report(clock, done)
+        summary = f"proposed {done - failed} of {len(self._keys)} image(s)"
+        if failed:
+            summary += f", {failed} failed"
+        if self.cancelled:
+            summary += " (cancelled)"
+        self.finished.emit(self.cancelled, summary)
