@@ -1,4 +1,4 @@
-"""Decoding and encoding of images and masks, through meddisseg_core.imageio when present.
+"""Decoding and encoding of images and masks, through meddisseg_core.imageio.
 
 Every decode in the state layer goes through this module, so listing a project can be
 checked to decode nothing, and the core reader's size guard applies everywhere.
@@ -12,44 +12,16 @@ import cv2
 import numpy as np
 from meddisseg_studio.state.errors import StateCorruptError
 
-from meddisseg_core.errors import ImageReadError, ImageTooLargeError, MaskError
+from meddisseg_core import imageio as core_io
 
-try:  # core-infer's reader, with the header-based size check
-    from meddisseg_core import imageio as _core_io
-except ImportError:  # pragma: no cover - only until meddisseg_core.imageio lands
-    _core_io = None
-
-DEFAULT_MAX_PIXELS = 1 << 27
+DEFAULT_MAX_PIXELS = core_io.DEFAULT_MAX_PIXELS
+IMAGE_SUFFIXES = core_io.SUPPORTED_EXTENSIONS
 _PNG_END = b"IEND\xaeB`\x82"
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff"})
 
 
 def read_image(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
-    """RGB H×W×3 uint8 or uint16; raises ImageReadError / ImageTooLargeError."""
-    if _core_io is not None and hasattr(_core_io, "read_image"):
-        return _core_io.read_image(path, max_pixels=max_pixels)
-    data = _read_bytes(path)
-    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
-    if image is None:
-        raise ImageReadError(path, "not a decodable image")
-    if image.shape[0] * image.shape[1] > max_pixels:
-        raise ImageTooLargeError(path, f"{image.shape[1]}x{image.shape[0]} exceeds {max_pixels} pixels")
-    if image.ndim == 2:
-        image = np.repeat(image[:, :, None], 3, axis=2)
-    elif image.shape[2] == 4:
-        image = cv2.cvtColor(image, cv2.COLOR_BGRA2RGB)
-    else:
-        image = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
-    if image.dtype not in (np.uint8, np.uint16):
-        raise ImageReadError(path, f"unsupported pixel type {image.dtype}")
-    return image
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise ImageReadError(path, exc.strerror or str(exc)) from exc
+    """RGB H×W×3 uint8 or uint16; raises ImageReadError / ImageTooLargeError (header checked first)."""
+    return core_io.read_image(path, max_pixels=max_pixels)
 
 
 def to_display_rgb(image: np.ndarray) -> np.ndarray:
@@ -65,22 +37,8 @@ def to_display_rgb(image: np.ndarray) -> np.ndarray:
 
 
 def read_label(path: Path) -> np.ndarray:
-    """A starting label from the authors' masks/ folder as H×W uint8 0/1 (JPEG masks thresholded)."""
-    if _core_io is not None and hasattr(_core_io, "read_mask"):
-        try:
-            mask = np.asarray(_core_io.read_mask(path))
-        except ImageReadError as exc:
-            raise MaskError(f"{path}: {exc.reason}") from exc
-    else:
-        data = np.frombuffer(_read_bytes(path), np.uint8)
-        mask = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
-        if mask is None:
-            raise MaskError(f"{path}: not a decodable mask image")
-    if mask.ndim == 3:
-        mask = mask[:, :, 0]
-    if mask.dtype == bool or mask.max(initial=0) <= 1:
-        return (mask > 0).astype(np.uint8)
-    return (mask > (127 if mask.dtype == np.uint8 else 32767)).astype(np.uint8)
+    """A starting label from the authors' masks/ folder as H×W uint8 0/1; MaskError if unreadable."""
+    return core_io.read_mask(path)
 
 
 def encode_mask_png(mask: np.ndarray) -> bytes:
