@@ -72,8 +72,6 @@ class Predictor:
     @classmethod
     def from_path(cls, path: Path | str | None = None, **kwargs: Any) -> Predictor:
         """A Predictor for the weights at ``path``; None means the shipped default model."""
-        from meddisseg_core.checkpoint import load_model  # heavy, and not needed to import this module
-
         if path is None:
             path = default_model_path()
             if path is None:
@@ -82,6 +80,9 @@ class Predictor:
                     "no weights given and no default model is installed "
                     f"(looked in: {looked}); pass --weights or set {ENV_VAR}"
                 )
+        # Imported here: the checkpoint package is heavy and not needed to import this module.
+        from meddisseg_core.checkpoint import load_model
+
         return cls(load_model(Path(path), map_location="cpu"), **kwargs)
 
     # ------------------------------------------------------------------ state
