@@ -63,9 +63,9 @@ class _ToolBridge:
 
 
 class MaskCanvas(QtWidgets.QWidget):
-    editCommitted = QtCore.Signal(object)  # MaskEdit, once per finished interaction
-    statusMessage = QtCore.Signal(str)
-    brushSizeChanged = QtCore.Signal(int)
+    editCommitted = QtCore.Signal(object)  # noqa: N815 - Qt name; one MaskEdit per interaction
+    statusMessage = QtCore.Signal(str)  # noqa: N815 - Qt signal name
+    brushSizeChanged = QtCore.Signal(int)  # noqa: N815 - Qt signal name
 
     MIN_BRUSH = 1
     MAX_BRUSH = 512

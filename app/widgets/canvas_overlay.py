@@ -109,7 +109,7 @@ class MaskOverlayItem(QtWidgets.QGraphicsItem):
         return edge[y0 - py0 : y1 - py0, x0 - px0 : x1 - px0]
 
     # -- QGraphicsItem --------------------------------------------------------------------------
-    def boundingRect(self) -> QtCore.QRectF:
+    def boundingRect(self) -> QtCore.QRectF:  # noqa: N802 - Qt override
         return QtCore.QRectF(0, 0, self._image.width(), self._image.height())
 
     def paint(

@@ -32,36 +32,36 @@ class CanvasView(pg.GraphicsView):
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self.viewport().setCursor(QtCore.Qt.CursorShape.CrossCursor)
 
-    def mousePressEvent(self, ev: QtGui.QMouseEvent) -> None:
+    def mousePressEvent(self, ev: QtGui.QMouseEvent) -> None:  # noqa: N802 - Qt override
         self.setFocus(QtCore.Qt.FocusReason.MouseFocusReason)
         self._handler.view_mouse_press(ev)
         ev.accept()
 
-    def mouseMoveEvent(self, ev: QtGui.QMouseEvent) -> None:
+    def mouseMoveEvent(self, ev: QtGui.QMouseEvent) -> None:  # noqa: N802 - Qt override
         self._handler.view_mouse_move(ev)
         ev.accept()
 
-    def mouseReleaseEvent(self, ev: QtGui.QMouseEvent) -> None:
+    def mouseReleaseEvent(self, ev: QtGui.QMouseEvent) -> None:  # noqa: N802 - Qt override
         self._handler.view_mouse_release(ev)
         ev.accept()
 
-    def mouseDoubleClickEvent(self, ev: QtGui.QMouseEvent) -> None:
+    def mouseDoubleClickEvent(self, ev: QtGui.QMouseEvent) -> None:  # noqa: N802 - Qt override
         self._handler.view_double_click(ev)
         ev.accept()
 
-    def wheelEvent(self, ev: QtGui.QWheelEvent) -> None:
+    def wheelEvent(self, ev: QtGui.QWheelEvent) -> None:  # noqa: N802 - Qt override
         self._handler.view_wheel(ev)
         ev.accept()
 
-    def keyPressEvent(self, ev: QtGui.QKeyEvent) -> None:
+    def keyPressEvent(self, ev: QtGui.QKeyEvent) -> None:  # noqa: N802 - Qt override
         if not self._handler.view_key_press(ev):
             ev.ignore()  # let the window's shortcuts see it
 
-    def keyReleaseEvent(self, ev: QtGui.QKeyEvent) -> None:
+    def keyReleaseEvent(self, ev: QtGui.QKeyEvent) -> None:  # noqa: N802 - Qt override
         if not self._handler.view_key_release(ev):
             ev.ignore()
 
-    def leaveEvent(self, ev: QtCore.QEvent) -> None:
+    def leaveEvent(self, ev: QtCore.QEvent) -> None:  # noqa: N802 - Qt override
         self._handler.view_leave()
         super().leaveEvent(ev)
 
