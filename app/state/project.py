@@ -228,9 +228,17 @@ class Project:
     # -- autosave ---------------------------------------------------------------------------
     @property
     def autosave_queue(self) -> AutosaveQueue:
+        """The background mask writer shared by this project's edit sessions (made on first use)."""
         if self._autosave is None:
             self._autosave = AutosaveQueue()
         return self._autosave
+
+    @autosave_queue.setter
+    def autosave_queue(self, queue: AutosaveQueue) -> None:
+        """Install a queue of one's own, e.g. with an ``on_saved`` callback; before any edit."""
+        if self._autosave is not None:
+            self._autosave.close()
+        self._autosave = queue
 
     def next_generation(self) -> int:
         """A number that grows with every change of any mask of this project."""

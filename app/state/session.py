@@ -41,6 +41,11 @@ class EditSession:
 
     # -- state ------------------------------------------------------------------------------
     @property
+    def generation(self) -> int:
+        """Grows with every change of the mask; autosave callbacks report the one they wrote."""
+        return self._generation
+
+    @property
     def can_undo(self) -> bool:
         return self.undo_stack.can_undo
 
