@@ -81,6 +81,8 @@ class FailureLog:
 
     def add(self, path: Path | str, error: BaseException | str) -> None:
         message = str(error)
+        # Library errors already start with the path; say it once.
+        message = message.removeprefix(f"{path}: ")
         self.entries.append({"file": str(path), "error": message})
         # tqdm.write keeps an active progress bar intact.
         tqdm.write(f"skipped {path}: {message}", file=sys.stderr)

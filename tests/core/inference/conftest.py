@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import NamedTuple
 
@@ -37,6 +38,15 @@ def toy_convention(size: tuple[int, int] = (32, 32)) -> SimpleNamespace:
     return SimpleNamespace(
         colour_order="BGR", size=size, scale=1 / 255, mean=None, std=None, resize_interpolation="linear"
     )
+
+
+@pytest.fixture
+def one_thread() -> Iterator[None]:
+    """One torch thread: tiny networks on a shared 2-core machine are faster without contention."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 @pytest.fixture(name="toy_convention")
