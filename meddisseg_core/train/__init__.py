@@ -1,1 +1,32 @@
-"""train package."""
+"""Training: configuration, the cancellable/resumable trainer, JSON-lines events, DDP helpers."""
+
+from meddisseg_core.train.config import PRESETS, OptimConfig, TrainConfig, resolve_config
+from meddisseg_core.train.events import EVENT_TYPES, PROTOCOL_VERSION, EventWriter
+from meddisseg_core.train.trainer import (
+    EXIT_CANCELLED,
+    EXIT_ERROR,
+    EXIT_FAILED,
+    EXIT_OK,
+    Trainer,
+    TrainOutcome,
+    TrainRequest,
+    run_training,
+)
+
+__all__ = [
+    "EVENT_TYPES",
+    "EXIT_CANCELLED",
+    "EXIT_ERROR",
+    "EXIT_FAILED",
+    "EXIT_OK",
+    "PRESETS",
+    "PROTOCOL_VERSION",
+    "EventWriter",
+    "OptimConfig",
+    "TrainConfig",
+    "TrainOutcome",
+    "TrainRequest",
+    "Trainer",
+    "resolve_config",
+    "run_training",
+]

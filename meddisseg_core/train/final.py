@@ -25,7 +25,10 @@ FINAL_NAME = "model.safetensors"
 
 
 def _metadata(trainer: Trainer, metrics: dict[str, float], notes: str) -> Any:
-    from meddisseg_core.checkpoint import InputConvention, ModelMetadata
+    try:
+        from meddisseg_core.checkpoint import InputConvention, ModelMetadata
+    except ImportError:  # checkpoint package not available yet: keep the facts as a plain dict
+        return {"stage": trainer.config.stage, "metrics": metrics, "notes": notes}
 
     size = trainer.config.data.image_size
     split = {
@@ -51,9 +54,29 @@ def _metadata(trainer: Trainer, metrics: dict[str, float], notes: str) -> Any:
 
 
 def _save(path: Path, network: torch.nn.Module, metadata: Any) -> None:
-    from meddisseg_core.checkpoint import save_model
+    try:
+        from meddisseg_core.checkpoint import save_model
+    except ImportError:
+        # Without the checkpoint package, still leave usable weights (plain safetensors + JSON).
+        from safetensors.torch import save
 
+        from meddisseg_core.atomic import atomic_write_bytes
+
+        tensors = {k: v.detach().cpu().contiguous() for k, v in network.state_dict().items()}
+        atomic_write_bytes(path, save(tensors, metadata={"meddisseg": json.dumps(metadata, default=str)}))
+        return
     save_model(path, network, metadata)
+
+
+def _load_network(path: Path, like: torch.nn.Module) -> torch.nn.Module:
+    try:
+        from meddisseg_core.checkpoint import load_model
+    except ImportError:
+        from safetensors.torch import load_file
+
+        like.load_state_dict(load_file(str(path)))
+        return like
+    return load_model(path, map_location="cpu").network
 
 
 def save_best(trainer: Trainer, val: dict[str, float]) -> Path:
@@ -72,9 +95,7 @@ def save_final(trainer: Trainer) -> dict[str, str]:
     network = trainer.network
     metrics = getattr(trainer, "best_metrics", None) or {}
     if best.is_file():
-        from meddisseg_core.checkpoint import load_model
-
-        network = load_model(best, map_location="cpu").network
+        network = _load_network(best, trainer.network)
         paths["best"] = str(best)
         if not metrics:
             metrics = {"miou": trainer.progress.best_metric}

@@ -45,3 +45,29 @@ def small_dataset(_small_dataset_template: Path, tmp_path: Path) -> Path:
 def _few_threads() -> None:
     # Other engineers run tests on the same 2 cores.
     torch.set_num_threads(1)
+
+
+def tiny_config(**overrides: object):
+    """A tiny, fast TrainConfig (stage 2 unless overridden) for CPU tests."""
+    from meddisseg_core.train.config import resolve_config
+
+    base: dict[str, object] = {
+        "stage": 2,
+        "network": "tiny",
+        "epochs": 1,
+        "batch_size": 2,
+        "progress": False,
+        "data": {"image_size": 32, "val_fraction": 0.34},
+    }
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            base[key] = {**base[key], **value}  # type: ignore[dict-item]
+        else:
+            base[key] = value
+    return resolve_config(None, None, base)
+
+
+def read_events(path: Path) -> list[dict]:
+    import json
+
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
