@@ -1,0 +1,43 @@
+from pathlib import Path
+
+import pytest
+from meddisseg_studio.export import ExportError, export_authors, export_coco, export_csv, export_overlays
+from meddisseg_studio.state import Project
+
+from meddisseg_core.errors import CancelledError
+
+EXPORTS = [
+    (export_authors, "authors"),
+    (export_overlays, "overlays"),
+    (export_coco, "coco.json"),
+    (export_csv, "review.csv"),
+]
+
+
+@pytest.mark.parametrize(("export", "name"), EXPORTS)
+def test_cancel_midway_leaves_no_final_output(
+    reviewed_project: Project, tmp_path: Path, export, name
+) -> None:
+    out = tmp_path / "out"
+    seen: list[tuple[int, int]] = []
+
+    def cancel() -> bool:
+        return len(seen) >= 2
+
+    with pytest.raises(CancelledError):
+        export(reviewed_project, out / name, progress=lambda d, t: seen.append((d, t)), should_cancel=cancel)
+    assert seen[:2] == [(1, seen[0][1]), (2, seen[0][1])]
+    assert not (out / name).exists()
+    assert not out.exists() or list(out.iterdir()) == []  # the partial output was cleaned away too
+
+
+@pytest.mark.parametrize(("export", "name"), EXPORTS)
+def test_completed_export_reports_every_step_and_never_overwrites(
+    reviewed_project: Project, tmp_path: Path, export, name
+) -> None:
+    seen: list[tuple[int, int]] = []
+    dest = export(reviewed_project, tmp_path / name, progress=lambda d, t: seen.append((d, t)))
+    assert dest.exists() and seen and seen[-1][0] == seen[-1][1]
+    assert [p.name for p in tmp_path.iterdir() if ".partial-" in p.name] == []
+    with pytest.raises(ExportError):
+        export(reviewed_project, tmp_path / name)
