@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from meddisseg_core.train import EXIT_CANCELLED, TrainRequest, Trainer, run_training
+from meddisseg_core.train import EXIT_CANCELLED, Trainer, TrainRequest, run_training
 from meddisseg_core.train.state import load_latest
 
 from .conftest import read_events, tiny_config
