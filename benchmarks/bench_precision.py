@@ -81,23 +81,30 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
     fp32, fp32_time = _timed_predictions(reference, images, args.batch_size)
-    print(f"{'precision':>9} {'mean Dice':>10} {'min Dice':>9} {'max |dp|':>9} {'ms/img':>8}")
-    print(f"{'fp32':>9} {1.0:>10.5f} {1.0:>9.5f} {0.0:>9.4f} {1000 * fp32_time:>8.1f}")
+    header = ("precision", "mean Dice", "min Dice", "px flipped %", "max |dp|", "ms/img")
+    row = "{:>9} {:>10} {:>9} {:>13} {:>9} {:>8}"
+    print(row.format(*header))
+    print(row.format("fp32", "1.00000", "1.00000", "0.0000", "0.0000", f"{1000 * fp32_time:.1f}"))
     for precision in candidates:
         predictor = Predictor(reference.loaded, device=device, tta=args.tta, precision=precision)
         if predictor.precision != precision:
             print(f"{precision:>9} skipped: {predictor.describe()}")
             continue
         results, seconds = _timed_predictions(predictor, images, args.batch_size)
-        dice = [
-            segmentation_metrics(r.probability, a.probability > 0.5)["mdsc"]
-            for r, a in zip(results, fp32, strict=True)
-        ]
-        diff = max(
-            float(np.abs(r.probability - a.probability).max()) for r, a in zip(results, fp32, strict=True)
-        )
+        pairs = list(zip(results, fp32, strict=True))
+        dice = [segmentation_metrics(r.probability, a.probability > 0.5)["mdsc"] for r, a in pairs]
+        flipped = sum(np.count_nonzero((r.probability > 0.5) != (a.probability > 0.5)) for r, a in pairs)
+        flipped_pct = 100.0 * flipped / sum(a.probability.size for a in fp32)
+        diff = max(float(np.abs(r.probability - a.probability).max()) for r, a in pairs)
         print(
-            f"{precision:>9} {np.mean(dice):>10.5f} {np.min(dice):>9.5f} {diff:>9.4f} {1000 * seconds:>8.1f}"
+            row.format(
+                precision,
+                f"{np.mean(dice):.5f}",
+                f"{np.min(dice):.5f}",
+                f"{flipped_pct:.4f}",
+                f"{diff:.4f}",
+                f"{1000 * seconds:.1f}",
+            )
         )
     return 0
 
