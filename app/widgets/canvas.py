@@ -339,6 +339,14 @@ class MaskCanvas(QtWidgets.QWidget):
             return False
         return True
 
+    def view_wants_key(self, event: QtGui.QKeyEvent) -> bool:
+        keys = QtCore.Qt.Key
+        live = (keys.Key_Return, keys.Key_Enter, keys.Key_Escape, keys.Key_Backspace)
+        modifiers = event.modifiers() & ~QtCore.Qt.KeyboardModifier.KeypadModifier
+        return (
+            self._tool.active and event.key() in live and modifiers == QtCore.Qt.KeyboardModifier.NoModifier
+        )
+
     def view_key_release(self, event: QtGui.QKeyEvent) -> bool:
         if event.key() == QtCore.Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space_held = False

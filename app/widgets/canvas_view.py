@@ -22,6 +22,7 @@ class InputHandler(Protocol):
     def view_key_press(self, event: QtGui.QKeyEvent) -> bool: ...
     def view_key_release(self, event: QtGui.QKeyEvent) -> bool: ...
     def view_leave(self) -> None: ...
+    def view_wants_key(self, event: QtGui.QKeyEvent) -> bool: ...
 
 
 class CanvasView(pg.GraphicsView):
@@ -31,6 +32,14 @@ class CanvasView(pg.GraphicsView):
         self.setMouseTracking(True)  # the brush cursor follows the pointer without a button held
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self.viewport().setCursor(QtCore.Qt.CursorShape.CrossCursor)
+
+    def event(self, ev: QtCore.QEvent) -> bool:
+        # Window-wide shortcuts (e.g. Escape, Enter) would otherwise swallow the keys that
+        # finish or cancel an open polygon; claim them only while an interaction is live.
+        if ev.type() == QtCore.QEvent.Type.ShortcutOverride and self._handler.view_wants_key(ev):
+            ev.accept()
+            return True
+        return super().event(ev)
 
     def mousePressEvent(self, ev: QtGui.QMouseEvent) -> None:  # noqa: N802 - Qt override
         self.setFocus(QtCore.Qt.FocusReason.MouseFocusReason)
