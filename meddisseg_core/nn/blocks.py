@@ -1,0 +1,78 @@
+"""Elementary blocks shared by both networks: TeLU, conv-BN-act, bilinear upsampling."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def telu(x: torch.Tensor) -> torch.Tensor:
+    """TeLU(x) = x * tanh(exp(x)); exp overflow to inf gives tanh 1, so no NaNs arise."""
+    return x * torch.tanh(torch.exp(x))
+
+
+class TeLU(nn.Module):
+    """Parameter-free TeLU activation."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return telu(x)
+
+
+def upsample(x: torch.Tensor, scale: int) -> torch.Tensor:
+    """Bilinear upsampling with align_corners=True, as every upsampling in Med-DisSeg."""
+    if scale == 1:
+        return x
+    return F.interpolate(x, scale_factor=float(scale), mode="bilinear", align_corners=True)
+
+
+def upsample_to(x: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+    """Bilinear align_corners=True resize to an explicit (H, W)."""
+    if tuple(x.shape[-2:]) == tuple(size):
+        return x
+    return F.interpolate(x, size=size, mode="bilinear", align_corners=True)
+
+
+class Upsample(nn.Module):
+    """Module form of :func:`upsample`, for use inside sequences (no parameters, no keys)."""
+
+    def __init__(self, scale: int = 2) -> None:
+        super().__init__()
+        self.scale = scale
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return upsample(x, self.scale)
+
+
+class ConvBNAct(nn.Module):
+    """Conv (no bias) -> BatchNorm -> optional TeLU; the authors' "CBT".
+
+    The conv and BN live in a two-element ``nn.Sequential`` named ``conv`` so that keys read
+    ``conv.0.weight`` / ``conv.1.*`` as in the authors' tables. Inference code folds the BN
+    into the conv (see :mod:`meddisseg_core.nn.fusion`) by replacing ``conv[1]`` in a copy.
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int = 3,
+        padding: int = 1,
+        dilation: int = 1,
+        act: bool = True,
+    ) -> None:
+        super().__init__()
+        self.conv = nn.Sequential(
+            nn.Conv2d(in_channels, out_channels, kernel_size, padding=padding, dilation=dilation, bias=False),
+            nn.BatchNorm2d(out_channels),
+        )
+        self.act = act
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.conv(x)
+        return telu(y) if self.act else y
+
+
+def reduced(channels: int, ratio: int) -> int:
+    """Bottleneck width of an attention MLP; at least 1 so tiny networks stay valid."""
+    return max(1, channels // ratio)

@@ -1,0 +1,127 @@
+"""Stage-1 network: truncated ResNet-50 encoder and the ELAT fusion head (the authors' MedDisSeg1)."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from meddisseg_core.nn.attention import ELAT
+from meddisseg_core.nn.blocks import ConvBNAct, telu, upsample
+from meddisseg_core.nn.config import NetworkConfig
+from meddisseg_core.nn.encoder import ResNetEncoder
+from meddisseg_core.nn.fusion import FusedCache
+from meddisseg_core.nn.keymap import STAGE1_RULES, install_keymap
+from meddisseg_core.nn.outputs import Inference, Stage1Output
+
+_SCALES = (2, 4, 8, 16)
+
+
+class Stage1Head(nn.Module):
+    """Four 1×1 CBT + ELAT branches on the upsampled encoder maps, fused by a 1×1 conv and a sigmoid."""
+
+    def __init__(self, in_channels: tuple[int, int, int, int], width: int) -> None:
+        super().__init__()
+        # All four reductions are registered before the four ELATs (authors' key order).
+        for k, c in enumerate(in_channels, start=1):
+            self.add_module(f"reduce{k}", ConvBNAct(c, width, 1, padding=0))
+        for k in range(1, 5):
+            self.add_module(f"att{k}", ELAT(width))
+        self.fuse = nn.Conv2d(4 * width, 1, 1, bias=False)
+
+    def branches(self) -> list[tuple[ConvBNAct, ELAT]]:
+        return [(getattr(self, f"reduce{k}"), getattr(self, f"att{k}")) for k in range(1, 5)]
+
+    def forward(self, features: tuple[torch.Tensor, ...]) -> torch.Tensor:
+        """Faithful order: upsample to full resolution, then conv-BN-TeLU and ELAT (training semantics)."""
+        zs = [
+            att(conv(upsample(f, s)))
+            for (conv, att), f, s in zip(self.branches(), features, _SCALES, strict=False)
+        ]
+        return torch.sigmoid(self.fuse(torch.cat(zs, dim=1)))
+
+    def fast_forward(self, features: tuple[torch.Tensor, ...]) -> torch.Tensor:
+        """Inference-only head (BN must already be folded; eval semantics).
+
+        Three exact rewrites avoid the 1024×H×W upsampled tensor and the concatenation:
+
+        * a 1×1 conv followed by (folded) BN is affine per pixel, and bilinear align_corners
+          interpolation weights sum to 1, so conv+BN runs at low resolution before upsampling;
+        * the ELAT channel gate scales channels that the 1×1 fuse conv then sums, so it is folded
+          into the fuse weights, and the per-pixel spatial gate factors out of that sum;
+        * the three dilated 3×3 spatial convs and the fuse projection are one matrix product
+          (28 maps) followed by cheap shifted sums.
+        """
+        width = self.fuse.weight.shape[1] // 4
+        fuse_w = self.fuse.weight.view(4, width)
+        total: torch.Tensor | None = None
+        for k, ((conv, att), f, s) in enumerate(zip(self.branches(), features, _SCALES, strict=False)):
+            t = telu(upsample(conv.conv(f), s)).contiguous()
+            n, c, h, w = t.shape
+            gate = att.channel_gate(t)  # N×C
+            taps = torch.cat(
+                [att.spatial_conv1.weight, att.spatial_conv2.weight, att.spatial_conv3.weight], dim=0
+            )  # 3×C×3×3
+            rows = taps.permute(0, 2, 3, 1).reshape(27, c).expand(n, 27, c)
+            rows = torch.cat([rows, (fuse_w[k] * gate).unsqueeze(1)], dim=1)  # N×28×C
+            maps = torch.bmm(rows, t.view(n, c, h * w)).view(n, 28, h, w)
+            spatial = _dilated_sums(maps[:, :27], h, w)
+            spatial = spatial + torch.cat(
+                [att.spatial_conv1.bias, att.spatial_conv2.bias, att.spatial_conv3.bias]
+            ).view(1, 3, 1, 1)
+            gate_map = torch.sigmoid(att.spatial_fuse(spatial))
+            part = gate_map * maps[:, 27:28]
+            total = part if total is None else total + part
+        assert total is not None
+        return torch.sigmoid(total)
+
+
+def _dilated_sums(maps: torch.Tensor, h: int, w: int) -> torch.Tensor:
+    """Turn 27 per-tap maps (3 dilations × 3×3 taps, row-major) into the 3 dilated conv outputs."""
+    padded = F.pad(maps, (3, 3, 3, 3))
+    outs = []
+    for d in range(3):
+        dil = d + 1
+        acc = None
+        for tap in range(9):
+            dy, dx = (tap // 3 - 1) * dil, (tap % 3 - 1) * dil
+            part = padded[:, 9 * d + tap, 3 + dy : 3 + dy + h, 3 + dx : 3 + dx + w]
+            acc = part if acc is None else acc + part
+        outs.append(acc)
+    return torch.stack(outs, dim=1)
+
+
+class MedDisSegStage1(nn.Module):
+    """The authors' MedDisSeg1 (stage-1 pre-training network).
+
+    ``forward(x)`` -> :class:`Stage1Output`; ``infer(x)`` -> :class:`Inference` (no uncertainty).
+    ``x`` is N×3×H×W float in [0, 1], channel order as the weights expect (BGR for the authors'),
+    H and W multiples of 16.
+    """
+
+    def __init__(self, config: NetworkConfig) -> None:
+        super().__init__()
+        if config.stage != 1:
+            raise ValueError(f"MedDisSegStage1 needs a stage-1 config, got stage {config.stage}")
+        self.config = config
+        self.encoder = ResNetEncoder(config.encoder_width, config.encoder_blocks)
+        self.head = Stage1Head(config.encoder_channels, config.head_channels)
+        install_keymap(self, STAGE1_RULES)
+        self._fused = FusedCache()
+
+    def forward(self, x: torch.Tensor) -> Stage1Output:
+        """Training output: ``Stage1Output(mask, encoder_features)``, mask N×1×H×W post-sigmoid."""
+        feats = self.encoder(x)
+        return Stage1Output(self.head(feats), feats[3])
+
+    @torch.inference_mode()
+    def infer(self, x: torch.Tensor, with_uncertainty: bool = False) -> Inference:
+        """Fast inference with running BN statistics: ``Inference(mask, None)``.
+
+        Stage 1 has no uncertainty map, so ``with_uncertainty`` is accepted and ignored.
+        Runs on a cached BN-folded copy; the trainable module is never modified.
+        """
+        net = self._fused.get(self)
+        feats = net.encoder(x.contiguous(memory_format=torch.channels_last))
+        feats = tuple(f.contiguous() for f in feats)
+        return Inference(net.head.fast_forward(feats), None)
