@@ -138,10 +138,15 @@ def initialise_network(
 
 
 def make_optimizer(model: torch.nn.Module, config: TrainConfig) -> torch.optim.Adam:
+    # The backbone is found through the authors' state-dict names (layer0..layer3), which the
+    # network's keymap produces, so this does not depend on internal module names.
+    backbone_ids = {
+        id(value) for key, value in model.state_dict(keep_vars=True).items() if is_backbone_key(key)
+    }
     backbone, head = [], []
-    for name, param in model.named_parameters():
+    for param in model.parameters():
         if param.requires_grad:
-            (backbone if is_backbone_key(name) else head).append(param)
+            (backbone if id(param) in backbone_ids else head).append(param)
     opt = config.optim
     groups = [
         {"params": backbone, "lr": opt.lr_backbone, "name": "backbone"},
