@@ -25,7 +25,7 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 from meddisseg_studio.tools import ops
-from meddisseg_studio.widgets.canvas import MaskCanvas
+from meddisseg_studio.widgets.canvas import MaskCanvas, ViewMode
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtTest import QTest
 
@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         f"segment {args.step:g} image px"
     )
     header = (
-        f"{'method':<18}{'zoom':<8}{'radius':>7}{'segments':>10}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}"
+        f"{'method':<20}{'zoom':<8}{'radius':>7}{'segments':>10}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}"
     )
     print(header)
     print("-" * len(header))
@@ -180,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
         centre = args.size / 2
         path = stroke_path(centre, 0.6 * args.size, args.segments, args.step)
         rows.append(("ours (dirty rect)", "fit", bench_ours(canvas, mask, radius, path)))
+        canvas.set_view_mode(ViewMode.OUTLINE)
+        rows.append(("ours, outline mode", "fit", bench_ours(canvas, mask, radius, path)))
+        canvas.set_view_mode(ViewMode.MASK)
         # 1:1 zoom centred on the stroke: every image pixel is a screen pixel.
         canvas.fit_to_window()
         app.processEvents()
@@ -194,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(("naive setImage", "fit", bench_naive(canvas, mask, radius, naive_path)))
         for name, zoom, times in rows:
             median, p95, worst = (1000 * t for t in summarise(times))
-            print(f"{name:<18}{zoom:<8}{radius:>7}{len(times):>10}{median:>11.2f}{p95:>9.2f}{worst:>9.2f}")
+            print(f"{name:<20}{zoom:<8}{radius:>7}{len(times):>10}{median:>11.2f}{p95:>9.2f}{worst:>9.2f}")
     canvas.close()
     # Destroy the Qt objects while the interpreter is intact: leaving them to interpreter
     # shutdown crashed PySide6 6.12 in garbage collection.

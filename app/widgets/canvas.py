@@ -158,6 +158,8 @@ class MaskCanvas(QtWidgets.QWidget):
         self.cancel_interaction()
         if mask is not None:
             ops.check_mask(mask)
+            if mask.size and int(mask.max()) > 1:
+                raise MaskError(f"a mask must hold 0/1, found values up to {int(mask.max())}")
             if self._image is not None and mask.shape != self._image.shape[:2]:
                 raise MaskError(f"mask shape {mask.shape} does not match image {self._image.shape[:2]}")
         self._mask = mask

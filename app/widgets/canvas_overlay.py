@@ -41,7 +41,7 @@ class MaskOverlayItem(QtWidgets.QGraphicsItem):
         self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self._image = QtGui.QImage()
         self._pixels: np.ndarray | None = None
-        self._lut = np.zeros(2, dtype=np.uint32)
+        self._argb = np.uint32(0)
         self.outline = False
         self.outline_width = 1
         #: Number of paint calls, for the benchmark and tests (cheap).
@@ -64,8 +64,7 @@ class MaskOverlayItem(QtWidgets.QGraphicsItem):
 
     def set_colour(self, colour: QtGui.QColor) -> None:
         """Foreground colour (opaque; transparency is the item's opacity)."""
-        argb = 0xFF000000 | (colour.red() << 16) | (colour.green() << 8) | colour.blue()
-        self._lut = np.array([0, argb], dtype=np.uint32)
+        self._argb = np.uint32(0xFF000000 | (colour.red() << 16) | (colour.green() << 8) | colour.blue())
 
     @property
     def pixels(self) -> np.ndarray | None:
@@ -86,12 +85,10 @@ class MaskOverlayItem(QtWidgets.QGraphicsItem):
         if box is None:
             return None
         y0, x0, y1, x1 = box
-        lut = self._lut
-        if not self.outline:
-            # A 0/1 mask indexes the two-entry LUT; np.minimum guards against stray values > 1.
-            pixels[y0:y1, x0:x1] = lut[np.minimum(mask[y0:y1, x0:x1], 1)]
-        else:
-            pixels[y0:y1, x0:x1] = lut[self._outline_of(mask, box)]
+        values = mask[y0:y1, x0:x1] if not self.outline else self._outline_of(mask, box)
+        # Masks hold 0/1 (checked by the canvas), so colour = value × ARGB: one pass, no
+        # temporaries, several times faster than a LUT lookup on a full 4096×4096 frame.
+        np.multiply(values, self._argb, out=pixels[y0:y1, x0:x1], dtype=np.uint32, casting="unsafe")
         self.update(QtCore.QRectF(x0, y0, x1 - x0, y1 - y0))
         return box
 
@@ -101,11 +98,11 @@ class MaskOverlayItem(QtWidgets.QGraphicsItem):
         w = self.outline_width
         py0, px0 = max(0, y0 - w), max(0, x0 - w)
         py1, px1 = min(mask.shape[0], y1 + w), min(mask.shape[1], x1 + w)
-        sub = (mask[py0:py1, px0:px1] > 0).astype(np.uint8)
+        sub = mask[py0:py1, px0:px1]
         kernel = np.ones((2 * w + 1, 2 * w + 1), np.uint8)
         # Outside the image counts as background, so a mask cut by the image edge shows its edge.
         eroded = cv2.erode(sub, kernel, borderType=cv2.BORDER_CONSTANT, borderValue=0)
-        edge = sub & (1 - eroded)
+        edge = cv2.subtract(sub, eroded)  # erosion never exceeds the mask: this is mask AND NOT eroded
         return edge[y0 - py0 : y1 - py0, x0 - px0 : x1 - px0]
 
     # -- QGraphicsItem --------------------------------------------------------------------------
