@@ -21,6 +21,7 @@ from meddisseg_studio.tools import create_tool, operation_edit, ops
 from meddisseg_studio.tools.base import Tool
 from meddisseg_studio.tools.maskedit import MaskEdit
 from meddisseg_studio.tools.ops import Box, Point
+from meddisseg_studio.widgets.canvas_layers import BrushCursor, HeatLayer, PathPreview, to_uint8
 from meddisseg_studio.widgets.canvas_overlay import MaskOverlayItem, ViewMode
 from meddisseg_studio.widgets.canvas_view import CanvasView
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -30,7 +31,6 @@ from meddisseg_core.errors import ImageReadError, MaskError
 __all__ = ["MaskCanvas", "ViewMode"]
 
 _CUT_MODIFIERS = QtCore.Qt.KeyboardModifier.AltModifier | QtCore.Qt.KeyboardModifier.ControlModifier
-_HEAT_MAPS = {ViewMode.PROBABILITY: "inferno", ViewMode.UNCERTAINTY: "viridis"}
 
 
 class _ToolBridge:
@@ -83,25 +83,13 @@ class MaskCanvas(QtWidgets.QWidget):
         self._view.setCentralItem(self._vb)
 
         self._image_item = pg.ImageItem(axisOrder="row-major")
-        self._heat_item = pg.ImageItem(axisOrder="row-major")
-        self._heat_item.setOpacity(0.55)
-        self._heat_item.setZValue(1)
+        self._heat = HeatLayer()
         self.overlay = MaskOverlayItem()
-        self.overlay.setZValue(2)
-        self._path_item = QtWidgets.QGraphicsPathItem()
-        self._path_item.setPen(_cosmetic_pen(QtGui.QColor(255, 220, 0), 1.5))
-        self._path_item.setZValue(3)
-        self._cursor_items = [QtWidgets.QGraphicsEllipseItem() for _ in range(2)]
-        for item, (colour, width) in zip(
-            self._cursor_items,
-            [(QtGui.QColor(0, 0, 0), 3.0), (QtGui.QColor(255, 255, 255), 1.0)],
-            strict=True,
-        ):
-            item.setPen(_cosmetic_pen(colour, width))
-            item.setZValue(4)
-            item.setVisible(False)
+        self._path = PathPreview()
+        self._cursor = BrushCursor()
         self._vb.addItem(self._image_item)
-        for item in (self._heat_item, self.overlay, self._path_item, *self._cursor_items):
+        for z, item in enumerate((self._heat, self.overlay, self._path, *self._cursor.items), start=1):
+            item.setZValue(min(z, 4))
             self._vb.addItem(item, ignoreBounds=True)
 
         self._image: np.ndarray | None = None
@@ -117,6 +105,7 @@ class MaskCanvas(QtWidgets.QWidget):
         self._left_down = False
         self._pan_from: QtCore.QPointF | None = None
         self._space_held = False
+        self._cursor_pos: QtCore.QPointF | None = None
         self.set_mask_style(QtGui.QColor(0, 200, 255), 0.45)
 
     # -- public API (contract with the main window) ---------------------------------------------
@@ -142,7 +131,7 @@ class MaskCanvas(QtWidgets.QWidget):
             rgb = np.repeat(rgb[:, :, None], 3, axis=2)
         if rgb.ndim != 3 or rgb.shape[2] not in (3, 4):
             raise ImageReadError("<canvas>", f"expected an H×W×3 RGB array, got shape {rgb.shape}")
-        rgb = _to_uint8(rgb[:, :, :3])
+        rgb = to_uint8(rgb[:, :, :3])
         old_shape = None if self._image is None else self._image.shape[:2]
         self._image = rgb
         self._image_item.setImage(rgb, autoLevels=False, levels=(0, 255))
@@ -273,8 +262,6 @@ class MaskCanvas(QtWidgets.QWidget):
         return self._view.viewport_point(self._vb, x, y)
 
     # -- input, called by CanvasView ------------------------------------------------------------
-    _cursor_pos: QtCore.QPointF | None = None
-
     def view_mouse_press(self, event: QtGui.QMouseEvent) -> None:
         point = self._view.image_point(self._vb, event.position())
         button = event.button()
@@ -374,24 +361,10 @@ class MaskCanvas(QtWidgets.QWidget):
     def _update_cursor_item(self, point: QtCore.QPointF | None) -> None:
         self._cursor_pos = point
         show = point is not None and self._tool.uses_brush and self._mask is not None
-        for item in self._cursor_items:
-            item.setVisible(show)
-        if show:
-            assert point is not None
-            col, row = ops.pixel_of(point.x(), point.y())
-            d = float(self._brush_size)
-            for item in self._cursor_items:
-                item.setRect(QtCore.QRectF(col + 0.5 - d / 2, row + 0.5 - d / 2, d, d))
+        self._cursor.show_at(point if show else None, self._brush_size)
 
     def _show_path(self, points: list[Point] | None, closed: bool) -> None:
-        path = QtGui.QPainterPath()
-        if points:
-            path.moveTo(*points[0])
-            for x, y in points[1:]:
-                path.lineTo(x, y)
-            if closed and len(points) > 2:
-                path.closeSubpath()
-        self._path_item.setPath(path)
+        self._path.show_points(points, closed)
 
     def _set_map(self, mode: ViewMode, values: np.ndarray | None) -> None:
         if values is not None:
@@ -402,28 +375,7 @@ class MaskCanvas(QtWidgets.QWidget):
         self._update_heat()
 
     def _update_heat(self) -> None:
-        values = self._maps.get(self._mode)
-        if values is None:
-            self._heat_item.setVisible(False)
-            return
-        top = 1.0 if self._mode is ViewMode.PROBABILITY else max(float(np.nanmax(values)), 1e-6)
-        lut = pg.colormap.get(_HEAT_MAPS[self._mode]).getLookupTable(nPts=256)
-        self._heat_item.setImage(values, levels=(0.0, top), lut=lut, autoLevels=False)
-        self._heat_item.setVisible(True)
-
-
-def _cosmetic_pen(colour: QtGui.QColor, width: float) -> QtGui.QPen:
-    pen = QtGui.QPen(colour, width)
-    pen.setCosmetic(True)  # width in screen pixels whatever the zoom
-    return pen
-
-
-def _to_uint8(rgb: np.ndarray) -> np.ndarray:
-    if rgb.dtype == np.uint8:
-        return np.ascontiguousarray(rgb)
-    top = float(rgb.max()) if rgb.size else 1.0
-    scaled = rgb.astype(np.float32) * (255.0 / max(top, 1e-6))
-    return np.ascontiguousarray(np.clip(scaled, 0, 255).astype(np.uint8))
+        self._heat.show_map(self._maps.get(self._mode), self._mode)
 
 
 def _edit_box(box: Box) -> tuple[int, int, int, int]:
