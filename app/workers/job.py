@@ -82,7 +82,9 @@ class Job(QObject):
         self.thread = QThread()
         self.thread.setObjectName(f"meddisseg-{name}")
         worker.moveToThread(self.thread)
-        self.thread.started.connect(worker.run)
+        # Direct: `started` is emitted in the new thread, so run() executes there. (An auto
+        # connection to a Python method can be routed through a receiver in the GUI thread.)
+        self.thread.started.connect(worker.run, Qt.ConnectionType.DirectConnection)
         # Quit straight from the worker thread, so wait() works even while the GUI thread blocks.
         worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
         worker.finished.connect(self._on_finished)
