@@ -42,11 +42,6 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit", "Redo the last undone edit", "redo"),
     ActionSpec("next_image", "Next image", ("PgDown",), "Edit", "Show the next image in the list"),
     ActionSpec("previous_image", "Previous image", ("PgUp",), "Edit", "Show the previous image in the list"),
-    ActionSpec("tool_brush", "&Brush", ("B",), "Tools", "Paint foreground (drag)"),
-    ActionSpec("tool_eraser", "&Eraser", ("E",), "Tools", "Paint background (drag)"),
-    ActionSpec("tool_polygon", "&Polygon", ("G",), "Tools", "Click corners, Enter closes the polygon"),
-    ActionSpec("tool_lasso", "&Lasso", ("L",), "Tools", "Draw a free outline to fill"),
-    ActionSpec("tool_flood_fill", "&Flood fill", ("K",), "Tools", "Fill the clicked region"),
     ActionSpec("brush_smaller", "Smaller brush", ("[",), "Tools", "Shrink the brush by about 15 %"),
     ActionSpec("brush_larger", "Larger brush", ("]",), "Tools", "Grow the brush by about 15 %"),
     ActionSpec("fill_holes", "Fill &holes", ("H",), "Tools", "Fill holes inside the mask"),
@@ -70,7 +65,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Jump to the most uncertain image not yet reviewed",
     ),
     ActionSpec(
-        "propose_current", "&Propose this image", ("P",), "Model", "Run the model on this image", "propose"
+        "propose_current",
+        "&Propose this image",
+        ("Ctrl+P",),
+        "Model",
+        "Run the model on this image",
+        "propose",
     ),
     ActionSpec(
         "propose_selection",
@@ -110,7 +110,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("view_probability", "Show &probability", ("3",), "View", "Proposal probability heat map"),
     ActionSpec("view_uncertainty", "Show &uncertainty", ("4",), "View", "Model uncertainty map"),
     ActionSpec("view_none", "Hide overlay", ("5",), "View", "Image only"),
-    ActionSpec("fit_to_window", "&Fit to window", ("F",), "View", "Zoom to fit the image"),
+    ActionSpec("fit_to_window", "&Fit to window", ("Ctrl+0",), "View", "Zoom to fit the image"),
     ActionSpec("export_dialog", "&Export…", ("Ctrl+E",), "Export", "Choose formats and a folder", "export"),
     ActionSpec(
         "export_authors", "Authors' &layout…", ("Ctrl+1",), "Export", "images/ and masks/ like Kvasir-SEG"
@@ -125,6 +125,22 @@ ACTIONS: tuple[ActionSpec, ...] = (
 )
 
 
+def tool_actions() -> tuple[ActionSpec, ...]:
+    """One action per canvas tool, with the shortcut the tool class declares (B, E, P, L, F…)."""
+    from .tools import TOOLS
+
+    return tuple(
+        ActionSpec(f"tool_{name}", cls.label, (cls.shortcut,), "Tools", f"{cls.label} tool")
+        for name, cls in TOOLS.items()
+        if cls.shortcut
+    )
+
+
+def all_actions() -> tuple[ActionSpec, ...]:
+    """The fixed commands plus the tool commands, in menu order."""
+    return tool_actions() + ACTIONS
+
+
 def shortcut_text(spec: ActionSpec) -> str:
     """Shortcuts in the platform's native spelling, joined for display."""
     return ", ".join(QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in spec.shortcuts)
@@ -136,11 +152,11 @@ class ActionRegistry(QObject):
     def __init__(
         self,
         parent: QObject,
-        specs: Iterable[ActionSpec] = ACTIONS,
+        specs: Iterable[ActionSpec] | None = None,
         icon_for: Callable[[str], QIcon] | None = None,
     ) -> None:
         super().__init__(parent)
-        self._specs = {spec.name: spec for spec in specs}
+        self._specs = {spec.name: spec for spec in (all_actions() if specs is None else specs)}
         self._actions: dict[str, QAction] = {}
         for spec in self._specs.values():
             action = QAction(spec.text, parent)

@@ -30,6 +30,13 @@ from .workers.proposal_worker import ProposalWorker
 log = logging.getLogger(__name__)
 
 EXPORT_LABELS = {"authors": "Authors' layout", "coco": "COCO JSON", "overlays": "Overlays", "csv": "CSV"}
+# What each export writes inside the chosen folder (the exporters refuse an existing path).
+EXPORT_TARGETS = {
+    "authors": "authors_layout",
+    "coco": "coco.json",
+    "overlays": "overlays",
+    "csv": "summary.csv",
+}
 
 
 def exporter(name: str) -> Callable[..., Any]:
@@ -37,12 +44,23 @@ def exporter(name: str) -> Callable[..., Any]:
     from . import export
 
     functions = {
-        "authors": export.export_authors_layout,
+        "authors": export.export_authors,
         "coco": export.export_coco,
         "overlays": export.export_overlays,
         "csv": export.export_csv,
     }
     return functions[name]
+
+
+def free_target(folder: Path, name: str) -> Path:
+    """``folder/name``, or ``folder/<stem>-2<suffix>``… when a previous export took that name."""
+    target = folder / name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    n = 2
+    while target.exists():
+        target = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    return target
 
 
 class JobController(QObject):
@@ -208,7 +226,7 @@ class JobController(QObject):
         self.studio.flush()
         for name in formats:
             label = EXPORT_LABELS[name]
-            target = Path(destination) if len(formats) == 1 else Path(destination) / name
+            target = free_target(Path(destination), EXPORT_TARGETS[name])
             fn = exporter(name)
             self._start(
                 f"Exporting {label}",

@@ -16,7 +16,7 @@ from PySide6.QtGui import QCloseEvent, QColor
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea, QVBoxLayout, QWidget
 
 from . import __version__
-from .actions import MENUS, ActionRegistry
+from .actions import MENUS, ActionRegistry, tool_actions
 from .controller import StudioController
 from .controller_jobs import JobController
 from .widgets.canvas import MaskCanvas, ViewMode
@@ -113,8 +113,8 @@ class MainWindow(QMainWindow):
         a.connect("propose_selection", lambda: j.propose(self.image_list.selected_keys()))
         a.connect("propose_unreviewed", j.propose_unreviewed)
         a.connect("cancel_job", self._cancel)
-        for tool in ("brush", "eraser", "polygon", "lasso", "flood_fill"):
-            a.connect(f"tool_{tool}", lambda t=tool: self.canvas.set_tool(t))
+        for spec in tool_actions():
+            a.connect(spec.name, lambda t=spec.name.removeprefix("tool_"): self.canvas.set_tool(t))
         a.connect("brush_smaller", lambda: self.canvas.step_brush_size(-1))
         a.connect("brush_larger", lambda: self.canvas.step_brush_size(1))
         a.connect("fill_holes", lambda: self.canvas.run_operation("fill_holes"))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from meddisseg_studio.state.model import ReviewStatus
 from PySide6.QtCore import QTimer
 from ui_support import BROKEN, GatedPredictor, wait_idle
-
-from meddisseg_studio.state.model import ReviewStatus
 
 
 def test_timer_fires_while_predictor_blocks(qtbot, opened) -> None:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from meddisseg_studio.actions import all_actions
+from meddisseg_studio.widgets.help_dialog import HelpDialog
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-
-from meddisseg_studio.actions import ACTIONS
-from meddisseg_studio.widgets.help_dialog import HelpDialog
 
 
 def test_every_action_has_a_unique_shortcut() -> None:
     seen: dict[str, str] = {}
-    for spec in ACTIONS:
+    for spec in all_actions():
         assert spec.shortcuts, f"{spec.name} has no shortcut"
         for text in spec.shortcuts:
             portable = QKeySequence(text).toString()
@@ -27,11 +26,11 @@ def test_f1_opens_dialog_listing_every_action(qtbot, window) -> None:
     dialog = window.findChildren(HelpDialog)[0]
     rows = dialog.rows()
     commands = {command for _menu, command, _keys in rows}
-    for spec in ACTIONS:
+    for spec in all_actions():
         assert spec.text.replace("&", "") in commands
     assert all(keys for _menu, _command, keys in rows)
-    assert len(rows) == len(ACTIONS)
+    assert len(rows) == len(all_actions())
     # Menus hold the same actions, so every command is reachable by mouse too.
     menu_actions = {a.objectName() for m in window.menuBar().actions() for a in m.menu().actions()}
-    assert {f"action_{s.name}" for s in ACTIONS} <= menu_actions
+    assert {f"action_{s.name}" for s in all_actions()} <= menu_actions
     dialog.close()

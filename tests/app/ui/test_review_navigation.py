@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from meddisseg_studio.state.model import ReviewStatus
 from PySide6.QtCore import Qt
 from ui_support import BROKEN
-
-from meddisseg_studio.state.model import ReviewStatus
 
 
 def test_approve_moves_on_and_reject_stores_reason(qtbot, opened) -> None:
