@@ -38,6 +38,7 @@ class EditSession:
         self._generation = project.next_generation()
         self._saved_generation = self._generation  # what is on disk (or derived) is not an unsaved edit
         self.saved_elsewhere: Path | None = None
+        self._sync_error: SaveError | None = None
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -65,8 +66,6 @@ class EditSession:
     def save_error(self) -> SaveError | None:
         """The failure of the latest background save, if it failed."""
         return self.project.autosave_queue.error(self.key) if self.background else self._sync_error
-
-    _sync_error: SaveError | None = None
 
     # -- editing ----------------------------------------------------------------------------
     def apply(self, edit: MaskEdit) -> None:

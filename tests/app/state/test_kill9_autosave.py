@@ -19,26 +19,32 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs PO
 
 
 def _run_and_kill(folder: Path, state: Path, seed: int, mode: str, lines_before_kill: int) -> list[str]:
-    child = subprocess.Popen(
-        [sys.executable, str(CHILD), str(folder), str(state), str(seed), mode],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    errors = state.parent / f"child-{seed}.err"
+    with open(errors, "w") as err_stream:
+        child = subprocess.Popen(
+            [sys.executable, str(CHILD), str(folder), str(state), str(seed), mode],
+            stdout=subprocess.PIPE,
+            stderr=err_stream,
+            text=True,
+        )
     assert child.stdout is not None
     lines: list[str] = []
     try:
-        for line in child.stdout:
-            lines.append(line.strip())
-            if len(lines) >= lines_before_kill:
+        while len(lines) < lines_before_kill:
+            line = child.stdout.readline()
+            if not line:
                 break
+            lines.append(line.strip())
         os.kill(child.pid, signal.SIGKILL)
-        rest, err = child.communicate(timeout=30)
+        # Read through the same buffered stream: lines it already holds were reported too.
+        lines += [line for line in child.stdout.read().splitlines() if line]
+        child.wait(timeout=30)
     finally:
         if child.poll() is None:
             child.kill()
             child.wait()
-    lines += [line for line in rest.splitlines() if line]  # reported before the kill landed
+        child.stdout.close()
+    err = errors.read_text()
     assert lines and lines[0] == "ready", err
     assert child.returncode == -signal.SIGKILL, err
     return lines
