@@ -76,7 +76,7 @@ class MainWindow(QMainWindow):
         self._summary_timer = QTimer(self)
         self._summary_timer.setSingleShot(True)
         self._summary_timer.setInterval(100)
-        self._summary_timer.timeout.connect(self._update_summary)
+        self._summary_timer.timeout.connect(self.update_summary)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
         dock = QDockWidget(title, self)
@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         a.connect("propose_unreviewed", j.propose_unreviewed)
         a.connect("cancel_job", self._cancel)
         for spec in tool_actions():
-            a.connect(spec.name, lambda t=spec.name.removeprefix("tool_"): self.canvas.set_tool(t))
+            a.connect(spec.name, lambda t=spec.name: self.canvas.set_tool(t.removeprefix("tool_")))
         a.connect("brush_smaller", lambda: self.canvas.step_brush_size(-1))
         a.connect("brush_larger", lambda: self.canvas.step_brush_size(1))
         a.connect("fill_holes", lambda: self.canvas.run_operation("fill_holes"))
@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
         self.review_panel.show_entry(entry)
         self.summary_panel.show_entry(entry)
 
-    def _update_summary(self) -> None:
+    def update_summary(self) -> None:
         project = self.studio.project
         self.summary_panel.show_summary(project.summary() if project is not None else None)
         if project is not None:
