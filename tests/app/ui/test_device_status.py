@@ -1,0 +1,39 @@
+"""The status bar names the compute device and says so visibly when CUDA failed and the CPU took over."""
+
+from __future__ import annotations
+
+import torch
+from ui_support import ConstantPredictor, wait_idle
+
+from meddisseg_core.inference.device import DeviceReport
+
+
+class FallingBackPredictor(ConstantPredictor):
+    """Starts on "CUDA"; the first predict fails over to the CPU, as Predictor does on a CUDA error."""
+
+    def __init__(self) -> None:
+        self.device_report = DeviceReport(torch.device("cuda", 0), "Test GPU 80GB", "CUDA device is usable")
+
+    def predict(self, image, *, with_uncertainty: bool = False):
+        self.device_report = DeviceReport(torch.device("cpu"), "Test CPU", "CUDA error: out of memory")
+        return super().predict(image, with_uncertainty=with_uncertainty)
+
+
+def test_device_named_and_fallback_reported(qtbot, opened) -> None:
+    predictor = FallingBackPredictor()
+    opened.jobs.set_predictor(predictor, "falls back")
+    assert "Test GPU 80GB" in opened.device_label.text()
+    opened.actions["propose_current"].trigger()
+    wait_idle(qtbot, opened)
+    assert "CPU fallback" in opened.device_label.text()
+    assert "out of memory" in opened.device_label.text()
+
+
+def test_no_default_model_says_how_to_load_one(qtbot, window, monkeypatch) -> None:
+    import meddisseg_core.inference as inference
+
+    monkeypatch.setattr(inference, "default_model_path", lambda: None)
+    window.jobs.try_default_model()
+    assert "No default model" in window.model_panel.model_label.text()
+    window.actions["load_default_model"].trigger()
+    assert window.dialogs.errors and "no default model" in window.dialogs.errors[-1][1]
