@@ -189,15 +189,16 @@ class StudioController(QObject):
                 return
             after = key
 
-    def flush(self) -> None:
-        """Make sure the current session's edits are on disk (close, image switch)."""
+    def flush(self) -> bool:
+        """Make sure the current session's edits are on disk (close, image switch). True if they are."""
         session = self.session
-        if session is None or not getattr(session, "dirty", False):
-            return
+        if session is None or not session.dirty:
+            return True
         try:
             session.flush()
         except Exception as exc:
             report(self, exc, "save the mask")
+        return self.session is None or not self.session.dirty
 
     # -- editing ------------------------------------------------------------------
     @guarded("save the edit")

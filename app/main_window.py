@@ -21,7 +21,6 @@ from .controller import StudioController
 from .controller_jobs import JobController
 from .widgets.canvas import MaskCanvas, ViewMode
 from .widgets.dialogs import Dialogs
-from .widgets.export_dialog import ExportDialog
 from .widgets.help_dialog import HelpDialog
 from .widgets.icons import app_icon, icon
 from .widgets.image_list import ImageListPanel
@@ -227,9 +226,9 @@ class MainWindow(QMainWindow):
             self.studio.show_image(key)
 
     def export_dialog(self) -> None:
-        dialog = ExportDialog(parent=self)
-        if dialog.exec() and dialog.destination() is not None:
-            self.jobs.export(dialog.formats(), dialog.destination())
+        choice = self.dialogs.choose_export()
+        if choice is not None:
+            self.jobs.export(*choice)
 
     def show_shortcuts(self) -> HelpDialog:
         dialog = HelpDialog(self.actions.rows(), self)
@@ -247,6 +246,14 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         # Stop background work first, then write pending autosaves and close the state.
         self.jobs.shutdown()
+        if not self.studio.flush() and not self.dialogs.confirm(
+            "Unsaved edits",
+            "The latest edits could not be written (see the previous message). Close anyway and lose them?",
+            "Close anyway",
+            "Keep the window open",
+        ):
+            event.ignore()
+            return
         self.studio.close_project()
         self.image_list.thumbnails.drop_queued()
         self.image_list.thumbnails.wait(5000)

@@ -40,6 +40,15 @@ class Dialogs:
         box.exec()
         return box.clickedButton() is yes
 
+    def choose_export(self) -> tuple[list[str], Path] | None:
+        """Formats and destination folder from the Export dialog; None when cancelled."""
+        from .export_dialog import ExportDialog
+
+        dialog = ExportDialog(parent=self.parent)
+        if not dialog.exec() or dialog.destination() is None or not dialog.formats():
+            return None
+        return dialog.formats(), dialog.destination()  # type: ignore[return-value]
+
     def error(self, title: str, text: str) -> None:
         QMessageBox.critical(self.parent, title, text)
 
@@ -59,6 +68,7 @@ class ScriptedDialogs(Dialogs):
         self.errors: list[tuple[str, str]] = []
         self.infos: list[tuple[str, str]] = []
         self.asked: list[str] = []
+        self.exports: list[tuple[list[str], Path] | None] = []
 
     def choose_folder(self, title: str, start: Path | None = None) -> Path | None:
         self.asked.append(title)
@@ -75,6 +85,10 @@ class ScriptedDialogs(Dialogs):
     def confirm(self, title: str, text: str, accept: str, reject: str = "Cancel") -> bool:
         self.asked.append(f"{title}: {text}")
         return self.confirmations.pop(0) if self.confirmations else False
+
+    def choose_export(self) -> tuple[list[str], Path] | None:
+        self.asked.append("Export")
+        return self.exports.pop(0) if self.exports else None
 
     def error(self, title: str, text: str) -> None:
         self.errors.append((title, text))

@@ -37,8 +37,8 @@ def test_each_export_writes_its_files(qtbot, opened, tmp_path: Path) -> None:
     assert progress_seen and progress_seen[-1][0] == progress_seen[-1][1]
     assert opened.findChildren(QProgressBar)
 
-    # A second export never overwrites the first: it takes a fresh name.
-    opened.dialogs.folders.append(out)
-    opened.actions["export_csv"].trigger()
+    # Export… (Ctrl+E) runs the chosen formats one after another; nothing is overwritten.
+    opened.dialogs.exports.append((["coco", "csv"], out))
+    opened.actions["export_dialog"].trigger()
     wait_idle(qtbot, opened)
-    assert (out / "summary-2.csv").exists()
+    assert (out / "coco-2.json").exists() and (out / "summary-2.csv").exists()
