@@ -241,9 +241,9 @@ class Trainer:
                 f"{streak} consecutive non-finite steps after {self.progress.recoveries} recoveries; "
                 "lower the learning rates (optim.lr_backbone/lr_head) or check the data"
             )
-        recoveries = self.progress.recoveries + 1
+        recoveries, skipped = self.progress.recoveries + 1, self.progress.skipped_steps
         self._load_latest()
-        self.progress.recoveries = recoveries
+        self.progress.recoveries, self.progress.skipped_steps = recoveries, skipped
         for group in self.optimizer.param_groups:
             group["lr"] *= self.config.nonfinite_lr_factor
         self._warn(
