@@ -113,6 +113,17 @@ class JobController(QObject):
             self.studio.message.emit(text)
         self.deviceChanged.emit(text)
 
+    def _show_default_device(self) -> None:
+        """Before any model loads, name the device a model would run on (and why)."""
+        from meddisseg_core.inference import choose_device
+
+        try:
+            report_ = choose_device("auto")
+        except MedDisSegError as exc:
+            self.deviceChanged.emit(f"no usable device: {exc}")
+            return
+        self.deviceChanged.emit(f"{report_.name} ({report_.device}; {report_.reason})")
+
     @guarded("load the default model")
     def load_default_model(self) -> None:
         from meddisseg_core.inference import Predictor, default_model_path
@@ -143,6 +154,7 @@ class JobController(QObject):
         path = default_model_path()
         if path is None:
             self.modelChanged.emit("No default model — load one (Ctrl+L)")
+            self._show_default_device()
             return
         try:
             self.set_predictor(Predictor.from_path(path), f"default: {path.name}")

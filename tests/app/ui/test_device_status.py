@@ -35,5 +35,6 @@ def test_no_default_model_says_how_to_load_one(qtbot, window, monkeypatch) -> No
     monkeypatch.setattr(inference, "default_model_path", lambda: None)
     window.jobs.try_default_model()
     assert "No default model" in window.model_panel.model_label.text()
+    assert "cpu" in window.device_label.text().lower()  # the device a model would use is named anyway
     window.actions["load_default_model"].trigger()
     assert window.dialogs.errors and "no default model" in window.dialogs.errors[-1][1]
