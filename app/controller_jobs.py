@@ -274,7 +274,9 @@ class JobController(QObject):
         self.job.start()
 
     def _on_job_done(self, cancelled: bool, summary: str) -> None:
-        self.job = None
+        job, self.job = self.job, None
+        if job is not None:
+            job.deleteLater()  # its thread has ended; free the QObjects
         if cancelled:
             self._queue.clear()
         self.studio.message.emit(summary)
