@@ -63,7 +63,9 @@ def _save(path: Path, network: torch.nn.Module, metadata: Any) -> None:
         from meddisseg_core.atomic import atomic_write_bytes
 
         tensors = {k: v.detach().cpu().contiguous() for k, v in network.state_dict().items()}
-        atomic_write_bytes(path, save(tensors, metadata={"meddisseg": json.dumps(metadata, default=str)}))
+        atomic_write_bytes(
+            path, save(tensors, metadata={"meddisseg-train-fallback": json.dumps(metadata, default=str)})
+        )
         return
     save_model(path, network, metadata)
 

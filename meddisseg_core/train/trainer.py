@@ -137,6 +137,11 @@ class Trainer:
         if self.request.resume and has_latest(self.out_dir):
             self._load_latest()
             self.resumed = True
+            # The weights now come from the run being resumed; the backbone init no longer applies.
+            self.init_info = {"backbone": "resumed", "source": str(self.out_dir), "entries": 0}
+            warnings = []
+        elif self.request.resume:
+            warnings.append(f"--resume: no checkpoint in {self.out_dir}; starting a new run")
         self.model: torch.nn.Module = self.network
         if self.ctx.enabled:
             ids = [self.device.index] if self.device.type == "cuda" else None
@@ -160,7 +165,7 @@ class Trainer:
         )
         self.started = True
         for message in warnings:
-            self._warn("backbone", message)
+            self._warn("resume" if message.startswith("--resume") else "backbone", message)
         if not self.resumed:
             self._save_latest()
 
