@@ -30,3 +30,9 @@ def test_defaults_are_the_papers_best_and_the_preset_the_authors_code() -> None:
     assert not authors.data.background_from_augmented_mask
     assert resolve_config(overrides={"stage": 1}).max_epochs == 600
     assert resolve_config(overrides={"stage": 2}).patience == 100
+
+
+def test_fixed_length_tuple_from_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "betas.toml"
+    path.write_text("[optim]\nbetas = [0.8, 0.99]\n")
+    assert resolve_config(None, path).optim.betas == (0.8, 0.99)
