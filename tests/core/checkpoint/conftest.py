@@ -1,0 +1,27 @@
+"""Fixtures for checkpoint tests: small trained-looking networks."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from meddisseg_core.nn import NetworkConfig, build_network
+
+
+def perturbed(stage: int, seed: int = 0) -> torch.nn.Module:
+    """A tiny network whose weights and BN statistics differ from a fresh build."""
+    net = build_network(NetworkConfig.tiny(stage))
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for value in net.state_dict().values():
+            if value.is_floating_point():
+                value.add_(0.05 * torch.randn(value.shape, generator=g))
+    return net.eval()
+
+
+@pytest.fixture(autouse=True)
+def _single_thread():
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
