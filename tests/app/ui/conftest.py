@@ -7,7 +7,7 @@ from pathlib import Path
 
 import cv2
 import pytest
-from ui_support import BROKEN, N_KVASIR, ConstantPredictor
+from ui_support import BROKEN, N_KVASIR, ConstantPredictor, save_tiny_model
 
 pytest.importorskip("pytestqt")
 
@@ -55,3 +55,8 @@ def opened(window, image_folder: Path):
 @pytest.fixture
 def constant_predictor() -> ConstantPredictor:
     return ConstantPredictor()
+
+
+@pytest.fixture
+def tiny_checkpoint(tmp_path: Path) -> Path:
+    return save_tiny_model(tmp_path / "tiny.safetensors")

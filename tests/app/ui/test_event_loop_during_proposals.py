@@ -7,8 +7,12 @@ from PySide6.QtCore import QTimer
 from ui_support import BROKEN, GatedPredictor, wait_idle
 
 
-def test_timer_fires_while_predictor_blocks(qtbot, opened) -> None:
-    predictor = GatedPredictor()
+def test_timer_fires_while_predictor_blocks(qtbot, opened, tiny_checkpoint) -> None:
+    from meddisseg_core.checkpoint import load_model
+    from meddisseg_core.inference import Predictor
+
+    # A real tiny network behind a gate the test opens: each image waits until released.
+    predictor = GatedPredictor(Predictor(load_model(tiny_checkpoint), device="cpu"))
     opened.jobs.set_predictor(predictor, "gated test model")
     ticks: list[int] = []
     timer = QTimer()

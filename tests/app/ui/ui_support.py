@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -30,11 +31,18 @@ class ConstantPredictor:
 
 
 class GatedPredictor(ConstantPredictor):
-    """Blocks in ``predict`` until the test releases one image with ``release()``."""
+    """Blocks in ``predict`` until the test releases one image with ``release()``.
 
-    def __init__(self) -> None:
+    With ``inner`` (a real Predictor) it then delegates to it; otherwise it predicts a disc.
+    """
+
+    def __init__(self, inner: object | None = None) -> None:
         self._gate = threading.Semaphore(0)
         self.entered = threading.Event()
+        self.inner = inner
+        if inner is not None:
+            self.device_report = inner.device_report
+            self.has_uncertainty = inner.has_uncertainty
 
     def release(self, n: int = 1) -> None:
         for _ in range(n):
@@ -44,7 +52,23 @@ class GatedPredictor(ConstantPredictor):
         self.entered.set()
         if not self._gate.acquire(timeout=30):
             raise TimeoutError("the test never released the gated predictor")
+        if self.inner is not None:
+            return self.inner.predict(image, with_uncertainty=with_uncertainty)
         return super().predict(image, with_uncertainty=with_uncertainty)
+
+
+def save_tiny_model(path: Path) -> Path:
+    """A tiny, untrained stage-2 network written with save_model (real checkpoint code path)."""
+    from meddisseg_core.checkpoint import InputConvention, ModelMetadata, save_model
+    from meddisseg_core.nn import NetworkConfig, build_network
+
+    torch.manual_seed(0)
+    network = build_network(NetworkConfig.tiny(2))
+    metadata = ModelMetadata(
+        network=network.config, input=InputConvention(size=(64, 64)), name="tiny-ui-test"
+    )
+    save_model(path, network, metadata)
+    return path
 
 
 def wait_idle(qtbot, window, timeout: int = 20_000) -> None:

@@ -1,0 +1,39 @@
+"""Proposals from a real tiny network saved with save_model appear; the images become proposed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+from meddisseg_studio.state.model import ReviewStatus
+from ui_support import BROKEN, wait_idle
+
+
+def test_tiny_model_proposals_appear(qtbot, opened, tiny_checkpoint: Path) -> None:
+    torch.set_num_threads(1)
+    opened.dialogs.files.append(tiny_checkpoint)
+    opened.actions["load_checkpoint"].trigger()  # Ctrl+L, file chosen in the (scripted) dialog
+    assert opened.dialogs.errors == []
+    assert "tiny-ui-test" in opened.model_panel.model_label.text()
+    assert "cpu" in opened.device_label.text().lower()
+
+    opened.actions["propose_unreviewed"].trigger()
+    wait_idle(qtbot, opened, timeout=60_000)
+
+    project = opened.studio.project
+    readable = [e.key for e in project.entries if e.key != BROKEN]
+    for key in readable:
+        assert project.entry(key).status is ReviewStatus.PROPOSED, key
+        proposal = project.load_proposal(key)
+        assert proposal is not None
+        assert proposal.probability.shape == (80, 96)  # the image's own size, not the network's
+        assert np.isfinite(proposal.probability).all()
+        assert proposal.uncertainty is not None  # stage 2 gives an uncertainty map
+    assert project.entry(BROKEN).status is ReviewStatus.NEW
+    # The current image shows its proposal: the canvas mask is the thresholded probability.
+    current = opened.studio
+    assert current.proposal is not None
+    expected = (current.proposal.probability > current.proposal.threshold).astype(np.uint8)
+    assert np.array_equal(current.session.mask, expected)
+    assert "proposed" in opened.statusBar().currentMessage()
