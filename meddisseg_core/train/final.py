@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import torch
+from typing import TYPE_CHECKING
 
 from meddisseg_core import __version__
+from meddisseg_core.checkpoint import InputConvention, ModelMetadata, load_model, save_model
 from meddisseg_core.train.setup import network_config
 
 if TYPE_CHECKING:
@@ -22,14 +21,10 @@ if TYPE_CHECKING:
 
 BEST_NAME = "best.safetensors"
 FINAL_NAME = "model.safetensors"
+_KEPT_METRICS = ("miou", "mdsc", "recall", "precision", "accuracy", "f2", "loss")
 
 
-def _metadata(trainer: Trainer, metrics: dict[str, float], notes: str) -> Any:
-    try:
-        from meddisseg_core.checkpoint import InputConvention, ModelMetadata
-    except ImportError:  # checkpoint package not available yet: keep the facts as a plain dict
-        return {"stage": trainer.config.stage, "metrics": metrics, "notes": notes}
-
+def _metadata(trainer: Trainer, metrics: dict[str, float], notes: str) -> ModelMetadata:
     size = trainer.config.data.image_size
     split = {
         "source": trainer.spec.split.source,
@@ -43,49 +38,17 @@ def _metadata(trainer: Trainer, metrics: dict[str, float], notes: str) -> Any:
         version=__version__,
         training_data=str(trainer.request.data_dir),
         split=json.dumps(split),
-        metrics={
-            k: float(v)
-            for k, v in metrics.items()
-            if k in ("miou", "mdsc", "recall", "precision", "accuracy", "f2", "loss")
-        },
+        metrics={k: float(v) for k, v in metrics.items() if k in _KEPT_METRICS},
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         notes=notes,
     )
-
-
-def _save(path: Path, network: torch.nn.Module, metadata: Any) -> None:
-    try:
-        from meddisseg_core.checkpoint import save_model
-    except ImportError:
-        # Without the checkpoint package, still leave usable weights (plain safetensors + JSON).
-        from safetensors.torch import save
-
-        from meddisseg_core.atomic import atomic_write_bytes
-
-        tensors = {k: v.detach().cpu().contiguous() for k, v in network.state_dict().items()}
-        atomic_write_bytes(
-            path, save(tensors, metadata={"meddisseg-train-fallback": json.dumps(metadata, default=str)})
-        )
-        return
-    save_model(path, network, metadata)
-
-
-def _load_network(path: Path, like: torch.nn.Module) -> torch.nn.Module:
-    try:
-        from meddisseg_core.checkpoint import load_model
-    except ImportError:
-        from safetensors.torch import load_file
-
-        like.load_state_dict(load_file(str(path)))
-        return like
-    return load_model(path, map_location="cpu").network
 
 
 def save_best(trainer: Trainer, val: dict[str, float]) -> Path:
     trainer.best_metrics = dict(val)
     path = trainer.out_dir / BEST_NAME
     notes = f"best validation mIoU at epoch {trainer.progress.best_epoch} (step {trainer.progress.step})"
-    _save(path, trainer.network, _metadata(trainer, val, notes))
+    save_model(path, trainer.network, _metadata(trainer, val, notes))
     return path
 
 
@@ -97,7 +60,7 @@ def save_final(trainer: Trainer) -> dict[str, str]:
     network = trainer.network
     metrics = getattr(trainer, "best_metrics", None) or {}
     if best.is_file():
-        network = _load_network(best, trainer.network)
+        network = load_model(best, map_location="cpu").network
         paths["best"] = str(best)
         if not metrics:
             metrics = {"miou": trainer.progress.best_metric}
@@ -108,6 +71,6 @@ def save_final(trainer: Trainer) -> dict[str, str]:
         f"T={trainer.config.dispersive.temperature}"
     )
     final = out / FINAL_NAME
-    _save(final, network, _metadata(trainer, metrics, notes))
+    save_model(final, network, _metadata(trainer, metrics, notes))
     paths["model"] = str(final)
     return paths

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
+from meddisseg_core.checkpoint import load_model
 from meddisseg_core.data import DatasetSpec, SegmentationDataset, worker_init
 from meddisseg_core.errors import CheckpointError, DeviceError
 from meddisseg_core.nn import NetworkConfig, build_network
@@ -82,33 +83,8 @@ def make_loaders(spec: DatasetSpec, config: TrainConfig, ctx: DistContext, devic
 
 def read_state_dict(path: Path) -> tuple[dict[str, torch.Tensor], int | None]:
     """(state_dict, stage) of an --init checkpoint: ours (.safetensors) or the authors' .pth."""
-    try:
-        from meddisseg_core.checkpoint import load_model
-    except ImportError:
-        return _read_plain_state_dict(Path(path))
     loaded = load_model(path, map_location="cpu")
     return loaded.network.state_dict(), loaded.network.config.stage
-
-
-def _read_plain_state_dict(path: Path) -> tuple[dict[str, torch.Tensor], int | None]:
-    # Used only when meddisseg_core.checkpoint is unavailable: a plain safetensors file or an
-    # authors'-style .pth state_dict, with the stage told apart by the stage-2-only prefixes.
-    if not path.is_file():
-        raise CheckpointError(f"{path}: checkpoint not found")
-    try:
-        if path.suffix == ".safetensors":
-            from safetensors.torch import load_file
-
-            state = load_file(str(path))
-        else:
-            state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:
-        raise CheckpointError(f"{path}: cannot read checkpoint ({exc})") from exc
-    if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
-        state = state["state_dict"]
-    state = {k.removeprefix("module."): v for k, v in state.items()}
-    stage = 2 if any(k.startswith(("decouple_layer.", "output_block.")) for k in state) else 1
-    return state, stage
 
 
 def initialise_network(

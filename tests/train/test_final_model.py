@@ -5,17 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
+from meddisseg_core import checkpoint
 from meddisseg_core.train import TrainRequest, run_training
 
 from .conftest import tiny_config
 
 
 def test_final_model_loads_with_metadata(small_dataset: Path, tmp_path: Path) -> None:
-    checkpoint = pytest.importorskip("meddisseg_core.checkpoint")
-    if not hasattr(checkpoint, "load_model"):
-        pytest.skip("meddisseg_core.checkpoint.load_model is not available yet")
     out = tmp_path / "run"
     outcome = run_training(TrainRequest(small_dataset, out, tiny_config(epochs=1)))
     assert outcome.exit_code == 0
