@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import TracebackType
 
 from . import __version__
 
@@ -22,6 +23,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _install_excepthook(show: Callable[[str], None]) -> None:
+    """Errors escaping a Qt slot are logged with their traceback and shown, never fatal."""
+    log = logging.getLogger("meddisseg_studio")
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        log.error("unexpected error", exc_info=(kind, exc, tb))
+        show(f"Unexpected error: {kind.__name__}: {exc} (details in the log)")
+
+    sys.excepthook = hook
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -34,9 +49,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Med-DisSeg Studio")
     app.setOrganizationName("meddisseg")
     window = MainWindow(load_default_model=args.checkpoint is None)
+    previous_hook = sys.excepthook
+    _install_excepthook(lambda text: window.statusBar().showMessage(text, 15000))
     if args.checkpoint is not None:
         window.jobs.load_checkpoint(args.checkpoint)
     window.show()
     if args.folder is not None:
         window.open_folder(args.folder, args.state_dir)
-    return int(app.exec())
+    try:
+        return int(app.exec())
+    finally:
+        sys.excepthook = previous_hook

@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         s.imageShown.connect(self._on_image_shown)
         s.imageCleared.connect(self._on_image_cleared)
         s.maskChanged.connect(self.canvas.refresh_region)
+        s.maskChanged.connect(lambda *_box: self._update_actions())
         s.entryChanged.connect(self._on_entry_changed)
         s.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.image_list.imageActivated.connect(s.show_image)
@@ -176,6 +177,7 @@ class MainWindow(QMainWindow):
             self.model_panel.set_threshold(proposal.threshold, emit=False)
         self.image_list.select_key(key, emit=False)
         self._show_entry()
+        self._update_actions()
 
     def _on_image_cleared(self) -> None:
         # A dark placeholder, so the previous image never looks like the (unreadable) current one.
@@ -184,12 +186,21 @@ class MainWindow(QMainWindow):
         self.canvas.set_probability(None)
         self.canvas.set_uncertainty(None)
         self._show_entry()
+        self._update_actions()
 
     def _on_entry_changed(self, key: str) -> None:
         self.image_list.refresh(key or None)
         if not key or key == self.studio.key:
             self._show_entry()
         self._summary_timer.start()
+
+    def _update_actions(self) -> None:
+        """Grey out what cannot run now (a greyed action's shortcut does nothing either)."""
+        session = self.studio.session
+        self.actions["undo"].setEnabled(session is not None and session.can_undo)
+        self.actions["redo"].setEnabled(session is not None and session.can_redo)
+        for name in ("approve", "reject", "propose_current"):
+            self.actions[name].setEnabled(self.studio.key is not None and session is not None)
 
     def _show_entry(self) -> None:
         entry = self.studio.entry()
