@@ -2,16 +2,15 @@
 
 from meddisseg_core.train.config import PRESETS, OptimConfig, TrainConfig, resolve_config
 from meddisseg_core.train.events import EVENT_TYPES, PROTOCOL_VERSION, EventWriter
-from meddisseg_core.train.trainer import (
+from meddisseg_core.train.job import (
     EXIT_CANCELLED,
     EXIT_ERROR,
     EXIT_FAILED,
     EXIT_OK,
-    Trainer,
     TrainOutcome,
     TrainRequest,
-    run_training,
 )
+from meddisseg_core.train.trainer import Trainer, run_training
 
 __all__ = [
     "EVENT_TYPES",

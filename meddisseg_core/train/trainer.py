@@ -13,7 +13,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -23,10 +22,18 @@ from meddisseg_core.config import to_dict
 from meddisseg_core.data import open_dataset
 from meddisseg_core.errors import MedDisSegError, NonFiniteLossError
 from meddisseg_core.train import setup
-from meddisseg_core.train.config import TrainConfig
 from meddisseg_core.train.distributed import DistContext, any_rank, init_distributed, shutdown_distributed
 from meddisseg_core.train.events import EventWriter
 from meddisseg_core.train.final import save_best, save_final
+from meddisseg_core.train.job import (
+    EXIT_CANCELLED,
+    EXIT_ERROR,
+    EXIT_FAILED,
+    EXIT_OK,
+    OOM_ADVICE,
+    TrainOutcome,
+    TrainRequest,
+)
 from meddisseg_core.train.state import (
     Progress,
     capture_rng,
@@ -38,36 +45,6 @@ from meddisseg_core.train.state import (
 )
 from meddisseg_core.train.steps import dispersive_grad_norm, stage1_step, stage2_step
 from meddisseg_core.train.validation import validate
-
-EXIT_OK, EXIT_ERROR, EXIT_FAILED, EXIT_CANCELLED = 0, 2, 3, 4
-OOM_ADVICE = (
-    "the device ran out of memory: lower --batch-size, or data.image_size in --config (a multiple of 16), "
-    "or use --network tiny to check the setup; on CUDA keep precision 'auto' (bf16)"
-)
-
-
-@dataclass(frozen=True)
-class TrainRequest:
-    data_dir: Path
-    out_dir: Path
-    config: TrainConfig
-    init_checkpoint: Path | None = None
-    backbone_weights: Path | None = None
-    download_backbone: bool = False
-    resume: bool = False
-    device: str = "auto"
-    events: str | Path | None = None
-    cancel_file: Path | None = None
-    job_id: str | None = None
-
-
-@dataclass
-class TrainOutcome:
-    status: str  # finished | cancelled | failed
-    exit_code: int
-    message: str = ""
-    best_metric: float | None = None
-    paths: dict[str, str] = field(default_factory=dict)
 
 
 class _CancelRequestedError(Exception):
