@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import torch
 
 from meddisseg_core.losses import ColorAugParams, apply_color_aug, color_aug, draw_params
@@ -68,3 +71,20 @@ def test_parameter_ranges() -> None:
         assert sorted(p.order) == [0, 1, 2, 3]
         assert 0.7 <= p.brightness <= 1.3 and 0.7 <= p.contrast <= 1.3 and 0.7 <= p.saturation <= 1.3
         assert -0.1 <= p.hue <= 0.1 and 0.1 <= p.sigma <= 3.0
+
+
+def test_matches_torchvision_tensor_ops() -> None:
+    # Golden outputs of torchvision 0.29.1's tensor colour ops (see data/README.md).
+    golden = np.load(Path(__file__).parent / "data" / "color_aug_torchvision.npz")
+    for x, p, expected in zip(golden["x"], golden["params"], golden["out"], strict=True):
+        params = ColorAugParams(
+            order=tuple(int(i) for i in p[:4]),
+            brightness=float(p[4]),
+            contrast=float(p[5]),
+            saturation=float(p[6]),
+            hue=float(p[7]),
+            grayscale=bool(p[8]),
+            sigma=float(p[9]),
+        )
+        out = apply_color_aug(torch.from_numpy(x), params)
+        assert np.allclose(out.numpy(), expected, atol=1e-6, rtol=0)
