@@ -99,8 +99,14 @@ class StudioController(QObject):
         subscribe = getattr(project, "subscribe", None)
         if subscribe is not None:
             subscribe(self._on_project_event)
-        note = f" (folder is read-only: state kept in {project.state_dir})" if project.read_only else ""
-        self.message.emit(f"Opened {folder} with {len(project.entries)} image(s){note}")
+        self.message.emit(f"Opened {folder} with {len(project.entries)} image(s)")
+        if project.read_only:
+            self.dialogs.info(
+                "Read-only state folder",
+                f"{project.state_dir} cannot be written ({project.read_only_reason}).\n\nYou can look, "
+                "but edits and reviews cannot be saved there. Use File > Save state elsewhere "
+                "(Ctrl+Shift+S) to keep them in another folder.",
+            )
         self.projectOpened.emit()
         if project.entries:
             self.show_next_readable(None)
