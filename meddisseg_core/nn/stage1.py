@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from meddisseg_core.nn.attention import ELAT
-from meddisseg_core.nn.blocks import ConvBNAct, telu, upsample
+from meddisseg_core.nn.blocks import ConvBNAct, telu_inference, upsample
 from meddisseg_core.nn.config import NetworkConfig
 from meddisseg_core.nn.encoder import ResNetEncoder
 from meddisseg_core.nn.fusion import FusedCache
@@ -56,7 +56,7 @@ class Stage1Head(nn.Module):
         fuse_w = self.fuse.weight.view(4, width)
         total: torch.Tensor | None = None
         for k, ((conv, att), f, s) in enumerate(zip(self.branches(), features, _SCALES, strict=False)):
-            t = telu(upsample(conv.conv(f), s)).contiguous()
+            t = telu_inference(upsample(_pointwise_conv(conv.conv[0], f), s))
             n, c, h, w = t.shape
             gate = att.channel_gate(t)  # N×C
             taps = torch.cat(
@@ -74,6 +74,17 @@ class Stage1Head(nn.Module):
             total = part if total is None else total + part
         assert total is not None
         return torch.sigmoid(total)
+
+
+def _pointwise_conv(conv: nn.Conv2d, x: torch.Tensor) -> torch.Tensor:
+    """1×1 conv with bias as one matrix product on a contiguous map (the BN is already folded)."""
+    n, c, h, w = x.shape
+    weight = conv.weight.reshape(conv.weight.shape[0], c)
+    x = x.contiguous().view(n, c, h * w)
+    y = torch.matmul(weight, x)
+    if conv.bias is not None:
+        y = y + conv.bias.view(1, -1, 1)
+    return y.view(n, -1, h, w)
 
 
 def _dilated_sums(maps: torch.Tensor, h: int, w: int) -> torch.Tensor:
@@ -123,5 +134,4 @@ class MedDisSegStage1(nn.Module):
         """
         net = self._fused.get(self)
         feats = net.encoder(x.contiguous(memory_format=torch.channels_last))
-        feats = tuple(f.contiguous() for f in feats)
         return Inference(net.head.fast_forward(feats), None)
