@@ -194,8 +194,9 @@ class Trainer:
             return None
         disp_norm = dispersive_grad_norm(step, weight)
         step.loss.total.backward()
-        norms = [p.grad.detach().float().norm() for p in self.network.parameters() if p.grad is not None]
-        grad_norm = float(torch.linalg.vector_norm(torch.stack(norms))) if norms else 0.0
+        grads = [p.grad for p in self.network.parameters() if p.grad is not None]
+        # One fused norm over all gradients (foreach kernels); NaN/inf anywhere makes it non-finite.
+        grad_norm = float(torch.nn.utils.get_total_norm(grads)) if grads else 0.0
         if not any_rank(self.ctx, not math.isfinite(grad_norm), self.device):
             self.optimizer.step()
             self.progress.step += 1
