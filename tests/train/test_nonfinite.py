@@ -60,3 +60,33 @@ def test_persistent_nan_fails_with_event(small_dataset: Path, tmp_path: Path, mo
     events = read_events(out / "e")
     assert any(e["type"] == "warning" and e["code"] == "recovered" for e in events)
     assert events[-1]["type"] == "failed" and "non-finite" in events[-1]["message"]
+
+
+def test_nan_gradient_is_skipped_before_the_optimiser(
+    small_dataset: Path, tmp_path: Path, monkeypatch
+) -> None:
+    original = train_setup.initialise_network
+
+    def patched(*args: object, **kwargs: object):
+        network, info, warnings = original(*args, **kwargs)
+        calls = {"n": 0}
+
+        def poison(grad: torch.Tensor) -> torch.Tensor:
+            calls["n"] += 1
+            return grad * float("nan") if calls["n"] == 1 else grad
+
+        next(network.parameters()).register_hook(poison)
+        return network, info, warnings
+
+    monkeypatch.setattr(train_setup, "initialise_network", patched)
+    out = tmp_path / "run"
+    outcome = run_training(
+        TrainRequest(small_dataset, out, tiny_config(epochs=1, batch_size=1), events=out / "e")
+    )
+    assert outcome.exit_code == 0
+    events = read_events(out / "e")
+    assert [e["step"] for e in events if e["type"] == "warning" and e["code"] == "nonfinite"] == [0]
+    from safetensors.torch import load_file
+
+    weights = load_file(str(out / "latest.safetensors"))
+    assert all(torch.isfinite(t).all() for t in weights.values() if t.is_floating_point())
