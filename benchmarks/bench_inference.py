@@ -1,0 +1,194 @@
+"""Inference speed of the Med-DisSeg networks: plain eager forward vs the ``infer`` fast path.
+
+Usage: ``python benchmarks/bench_inference.py [--quick] [--repeats N] [--threads T]``
+
+Prints one table per figure, with the machine named. Times are the median of N steady-state runs
+after warm-up. Networks use PyTorch default initialisation (timing does not depend on the
+values); the Dice column on GPU compares low-precision masks with the fp32 masks of the same
+random network, so it is a consistency check, not an accuracy figure.
+
+CPU rows: stage 1 and stage 2 at 256×256, batch 1. CUDA rows (only when a GPU is present):
+stage-2 batch-16 throughput (fp32 vs autocast + channels_last), batch-1 latency, and the
+steady-state peak memory at 1024×1024.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+
+from meddisseg_core.nn import NetworkConfig, build_network
+from meddisseg_core.nn import cdfa as cdfa_module
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def timed(fn: Callable[[], object], repeats: int, warmup: int, sync: Callable[[], None]) -> float:
+    """Median wall time of ``fn`` over ``repeats`` runs after ``warmup`` runs."""
+    for _ in range(warmup):
+        fn()
+    sync()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        sync()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def table(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    print(f"\n{title}")
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+
+
+def dice(a: torch.Tensor, b: torch.Tensor) -> float:
+    pa, pb = a.float() > 0.5, b.float() > 0.5
+    inter = (pa & pb).sum().item()
+    total = pa.sum().item() + pb.sum().item()
+    return 1.0 if total == 0 else 2.0 * inter / total
+
+
+class unfold_cdfa:  # noqa: N801 - used as a context manager
+    """Temporarily use the authors' literal unfold/fold CDFA formulation."""
+
+    def __enter__(self) -> None:
+        self._saved = cdfa_module.aggregate
+        cdfa_module.aggregate = cdfa_module.aggregate_unfold
+
+    def __exit__(self, *exc: object) -> None:
+        cdfa_module.aggregate = self._saved
+
+
+def cpu_stage(stage: int, repeats: int, warmup: int) -> None:
+    no_sync = lambda: None  # noqa: E731
+    x = torch.rand(1, 3, 256, 256)
+    net = build_network(NetworkConfig.paper(stage)).eval()
+    rows = []
+    with torch.no_grad():
+        base = timed(lambda: net(x), repeats, warmup, no_sync)
+        rows.append(("plain eager fp32 forward (baseline)", f"{base:.3f}"))
+        if stage == 2:
+            with unfold_cdfa():
+                t = timed(lambda: net(x), repeats, warmup, no_sync)
+            rows.append(("authors' formulation (unfold CDFA), eager fp32 forward", f"{t:.3f}"))
+    ours = timed(lambda: net.infer(x), repeats, warmup, no_sync)
+    rows.append(("ours (infer fast path)", f"{ours:.3f}"))
+    rows = [(*r, f"{base / float(r[1]):.2f}x") for r in rows]
+    table(
+        f"Stage-{stage}, 1 image 256x256, CPU: {cpu_name()} ({torch.get_num_threads()} threads), "
+        f"median of {repeats}",
+        ("variant", "seconds", "speed-up vs baseline"),
+        rows,
+    )
+
+
+def cuda_tables(repeats: int, warmup: int, quick: bool) -> None:
+    device = torch.device("cuda")
+    name = torch.cuda.get_device_name(device)
+    sync = torch.cuda.synchronize
+    half = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    net = build_network(NetworkConfig.paper(2)).to(device).eval()
+
+    def autocast() -> object:
+        return torch.autocast("cuda", dtype=half)
+
+    # Throughput at batch 16.
+    batch = 4 if quick else 16
+    x = torch.rand(batch, 3, 256, 256, device=device)
+    with torch.no_grad():
+        ref = net(x).mask
+        base = timed(lambda: net(x), repeats, warmup, sync)
+    ours_fp32 = timed(lambda: net.infer(x), repeats, warmup, sync)
+    xcl = x.contiguous(memory_format=torch.channels_last)
+    with autocast():
+        low = net.infer(xcl).mask
+        ours_low = timed(lambda: net.infer(xcl), repeats, warmup, sync)
+    rows = [
+        ("plain eager fp32 forward (baseline)", f"{batch / base:.1f}", "1.000"),
+        ("ours (infer fast path), fp32", f"{batch / ours_fp32:.1f}", f"{dice(net.infer(x).mask, ref):.4f}"),
+        (
+            f"ours (infer fast path), {str(half)[6:]} autocast + channels_last",
+            f"{batch / ours_low:.1f}",
+            f"{dice(low, ref):.4f}",
+        ),
+    ]
+    table(
+        f"Stage-2 throughput, batch {batch} at 256x256, GPU: {name}, median of {repeats}",
+        ("variant", "images/s", "Dice vs fp32 masks"),
+        rows,
+    )
+
+    # Latency at batch 1.
+    x1 = torch.rand(1, 3, 256, 256, device=device)
+    with torch.no_grad():
+        base = timed(lambda: net(x1), repeats, warmup, sync)
+    with autocast():
+        ours = timed(
+            lambda: net.infer(x1.contiguous(memory_format=torch.channels_last)), repeats, warmup, sync
+        )
+    table(
+        f"Stage-2 latency, 1 image 256x256, GPU: {name}, median of {repeats}",
+        ("variant", "ms"),
+        [
+            ("plain eager fp32 forward (baseline)", f"{base * 1e3:.1f}"),
+            (f"ours (infer fast path, {str(half)[6:]} autocast)", f"{ours * 1e3:.1f}"),
+        ],
+    )
+
+    # Steady-state peak memory at 1024x1024 (after one warm-up pass, counters reset).
+    big = torch.rand(1, 3, 1024, 1024, device=device)
+    peaks = []
+    for label, fn, ctx in (
+        ("plain eager fp32 forward (baseline)", lambda: net(big), torch.no_grad),
+        (f"ours (infer fast path, {str(half)[6:]} autocast)", lambda: net.infer(big), autocast),
+    ):
+        with ctx():
+            fn()
+            sync()
+            torch.cuda.reset_peak_memory_stats(device)
+            fn()
+            sync()
+        peaks.append((label, f"{torch.cuda.max_memory_allocated(device) / 2**30:.2f}"))
+    table(f"Stage-2 steady peak memory, 1 image 1024x1024, GPU: {name}", ("variant", "GiB"), peaks)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="few repeats (a smoke run)")
+    parser.add_argument("--repeats", type=int, default=None, help="timed runs per row (median)")
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: torch's)")
+    args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    repeats = args.repeats or (2 if args.quick else 7)
+    warmup = 1 if args.quick else 2
+    print(f"torch {torch.__version__}; CPU: {cpu_name()}; {torch.get_num_threads()} threads")
+    for stage in (1, 2):
+        cpu_stage(stage, repeats, warmup)
+    if torch.cuda.is_available():
+        cuda_tables(repeats, warmup, args.quick)
+    else:
+        print("\nCUDA rows skipped: no CUDA device on this machine.")
+
+
+if __name__ == "__main__":
+    main()
