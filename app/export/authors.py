@@ -3,12 +3,12 @@
 Output::
 
     <dest>/images/<name>    the original image files, copied byte for byte
-    <dest>/masks/<name>     the final masks, 0/255 lossless PNG at the original size
-    <dest>/train.txt, val.txt   seeded split of the names, one per line, newline-terminated
+    <dest>/masks/<stem>.png the final masks, 0/255 lossless PNG at the original size
+    <dest>/train.txt, val.txt   seeded split of the image names, one per line, newline-terminated
 
-The mask carries the image's own file name (e.g. ``a.jpg``) because the trainer and the
-authors' code pair images and masks by identical name; its content is always PNG, which
-OpenCV and the trainer's header check recognise by signature, not by suffix.
+Masks are PNG named by the image's stem (a lossy ``.jpg`` mask would blur the edges that
+annotators corrected). ``meddisseg train`` pairs ``images/x.jpg`` with ``masks/x.jpg`` or, failing
+that, ``masks/x.png``.
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ def export_authors(
     """Write the approved images and masks to ``dest`` (which must not exist); returns ``dest``."""
     entries = select(project, (ReviewStatus.APPROVED,))
     names = [flat_name(e.key) for e in entries]
-    if len(set(names)) != len(names):
-        raise ExportError("two approved images flatten to the same file name; rename one of them")
+    if len(set(names)) != len(names) or len({Path(n).stem for n in names}) != len(names):
+        raise ExportError("two approved images share a file name or stem; rename one of them")
     train, val = split_names(names, val_fraction, seed)
     dest = Path(dest)
     steps = Progress(len(entries), progress, should_cancel)
@@ -71,7 +71,7 @@ def export_authors(
             if mask is None:
                 raise ExportError(f"{entry.key}: approved but no mask is stored")
             shutil.copyfile(entry.path, partial / "images" / name)
-            (partial / "masks" / name).write_bytes(codec.encode_mask_png(mask))
+            (partial / "masks" / (Path(name).stem + ".png")).write_bytes(codec.encode_mask_png(mask))
             steps.step()
         atomic_write_text(partial / "train.txt", "".join(f"{n}\n" for n in train))
         atomic_write_text(partial / "val.txt", "".join(f"{n}\n" for n in val))

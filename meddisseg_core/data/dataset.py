@@ -17,7 +17,13 @@ import torch
 from torch.utils.data import Dataset
 
 from meddisseg_core.data.augment import build_augmentation
-from meddisseg_core.data.io import IMAGE_SUFFIXES, image_size, read_image_bgr, read_mask_binary
+from meddisseg_core.data.io import (
+    IMAGE_SUFFIXES,
+    image_size,
+    mask_path_for,
+    read_image_bgr,
+    read_mask_binary,
+)
 from meddisseg_core.data.splits import Split, check_disjoint, make_split, read_split_file, write_split_file
 from meddisseg_core.errors import ConfigError, DatasetError
 
@@ -81,7 +87,7 @@ def _resolve_split(root: Path, images_dir: Path, config: DataConfig, write_to: P
 
 
 def _problems_for(name: str, images_dir: Path, masks_dir: Path) -> str | None:
-    image_path, mask_path = images_dir / name, masks_dir / name
+    image_path, mask_path = images_dir / name, mask_path_for(masks_dir, name)
     if not image_path.is_file():
         return f"{image_path}: image missing"
     if not mask_path.is_file():
@@ -145,11 +151,9 @@ class SegmentationDataset(Dataset):
 
     def load(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         image = read_image_bgr(self.spec.images_dir / name)
-        mask = read_mask_binary(self.spec.masks_dir / name)
+        mask = read_mask_binary(mask_path := mask_path_for(self.spec.masks_dir, name))
         if image.shape[:2] != mask.shape:
-            raise DatasetError(
-                f"{self.spec.masks_dir / name}: mask size {mask.shape} != image {image.shape[:2]}"
-            )
+            raise DatasetError(f"{mask_path}: mask size {mask.shape} != image {image.shape[:2]}")
         return image, mask
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:

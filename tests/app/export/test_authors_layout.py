@@ -11,11 +11,11 @@ def test_layout_masks_and_split_files(reviewed_project: Project, tmp_path: Path)
     dest = export_authors(reviewed_project, tmp_path / "ds", val_fraction=0.25, seed=3)
     approved = ["p1.png", "p2.jpg", "p3.png", "p4.bmp"]
     assert sorted(p.name for p in (dest / "images").iterdir()) == approved
-    assert sorted(p.name for p in (dest / "masks").iterdir()) == approved
+    assert sorted(p.name for p in (dest / "masks").iterdir()) == [Path(n).stem + ".png" for n in approved]
     for name in approved:
         entry = reviewed_project.entry(name)
         assert (dest / "images" / name).read_bytes() == entry.path.read_bytes()
-        data = (dest / "masks" / name).read_bytes()
+        data = (dest / "masks" / (Path(name).stem + ".png")).read_bytes()
         assert data.startswith(b"\x89PNG")
         grey = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
         assert set(np.unique(grey)) <= {0, 255}

@@ -36,6 +36,12 @@ def test_kvasir_review_to_training_folder(kvasir_dir: Path, tmp_path: Path) -> N
     train = read_split_file(dest / "train.txt", dest / "images")
     val = read_split_file(dest / "val.txt", dest / "images")
     assert sorted(train + val) == sorted(keys[:3])
-    for name in train + val:  # the trainer pairs images and masks by identical file name
-        mask = cv2.imread(str(dest / "masks" / name), cv2.IMREAD_UNCHANGED)
+    for name in train + val:
+        mask = cv2.imread(str(dest / "masks" / (Path(name).stem + ".png")), cv2.IMREAD_UNCHANGED)
         assert mask.shape == project.load_image(name).shape[:2]
+
+    # Ready for `meddisseg train`: the trainer's own validation accepts the folder as it is.
+    from meddisseg_core.data.dataset import DataConfig, open_dataset
+
+    spec = open_dataset(dest, DataConfig(image_size=64))
+    assert sorted(spec.split.train + spec.split.val) == sorted(keys[:3])
