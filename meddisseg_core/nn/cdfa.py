@@ -44,15 +44,27 @@ def pointwise(x: torch.Tensor, linear: nn.Linear) -> torch.Tensor:
 def attention_weights(guide: torch.Tensor, linear: nn.Linear, heads: int, scale: float) -> torch.Tensor:
     """N×heads×9(i)×9(j)×H×W attention, softmax over the key slot j of scale · linear(guide)."""
     n, _, h, w = guide.shape
-    logits = pointwise(guide, linear).view(n, heads, SLOTS, SLOTS, h, w)
-    return torch.softmax(logits * scale, dim=3)
+    # softmax(scale·(Wg + b)) with the scale folded into the (small) weights instead of the map.
+    # A contiguous guide (128 channels) is cheaper to copy than the 324-channel logits.
+    weight = linear.weight[:, :, None, None] * scale
+    logits = F.conv2d(guide.contiguous(), weight, linear.bias * scale)
+    return torch.softmax(logits.view(n, heads, SLOTS, SLOTS, h, w), dim=3)
 
 
 def _relative_weights(attn: torch.Tensor) -> torch.Tensor:
     """B: N×heads×25×H×W, the attention regrouped by relative offset (see module docstring)."""
     n, heads, _, _, h, w = attn.shape
-    padded = F.pad(attn, (1, 1, 1, 1))
     out = attn.new_zeros(n, heads, 25, h, w)
+    if not (torch.is_grad_enabled() and attn.requires_grad):
+        # Inference: add each shifted slot straight into the valid window of the output
+        # (no padded copy of the 81-slot attention).
+        for i, (dy, dx) in enumerate(OFFSETS):
+            index = torch.tensor(_RELATIVE[i], device=attn.device)
+            target = out[:, :, :, max(dy, 0) : h + min(dy, 0), max(dx, 0) : w + min(dx, 0)]
+            source = attn[:, :, i, :, max(-dy, 0) : h + min(-dy, 0), max(-dx, 0) : w + min(-dx, 0)]
+            target.index_add_(2, index, source)
+        return out
+    padded = F.pad(attn, (1, 1, 1, 1))
     for i, (dy, dx) in enumerate(OFFSETS):
         # shifted(q) = A_i(q - o_i): the window centred at q - o_i, zero when that centre is outside.
         shifted = padded[:, :, i, :, 1 - dy : 1 - dy + h, 1 - dx : 1 - dx + w]

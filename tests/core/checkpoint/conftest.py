@@ -19,6 +19,12 @@ def perturbed(stage: int, seed: int = 0) -> torch.nn.Module:
     return net.eval()
 
 
+@pytest.fixture(name="perturbed")
+def perturbed_fixture():
+    """``perturbed(stage, seed=0)``: a tiny network with non-default weights, in eval mode."""
+    return perturbed
+
+
 @pytest.fixture(autouse=True)
 def _single_thread():
     previous = torch.get_num_threads()

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import perturbed
 
 from meddisseg_core.checkpoint import InputConvention, load_model
 from meddisseg_core.nn import NetworkConfig, build_network
@@ -25,7 +24,7 @@ def _wrap(state: dict, how: str) -> object:
 
 @pytest.mark.parametrize("stage", [1, 2])
 @pytest.mark.parametrize("how", ["plain", "state_dict", "model", "module"])
-def test_authors_variants(tmp_path: Path, stage: int, how: str) -> None:
+def test_authors_variants(perturbed, tmp_path: Path, stage: int, how: str) -> None:
     net = perturbed(stage, seed=stage)
     path = tmp_path / "checkpoint.pth"
     torch.save(_wrap(net.state_dict(), how), path)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import perturbed
 from safetensors.torch import load_file, save_file
 
 from meddisseg_core.checkpoint import ModelMetadata, load_model, save_model
@@ -33,7 +32,7 @@ def test_malicious_pickle_is_refused(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
-def test_wrong_shapes_and_keys_are_named(tmp_path: Path) -> None:
+def test_wrong_shapes_and_keys_are_named(perturbed, tmp_path: Path) -> None:
     state = perturbed(1).state_dict()
     state["head.conv_fuse.weight"] = torch.zeros(1, 7, 1, 1)
     state["extra.weight"] = torch.zeros(2)
@@ -63,7 +62,7 @@ def test_garbage_file(tmp_path: Path) -> None:
         load_model(tmp_path / "missing.pth")
 
 
-def test_tampered_tensors_fail_the_checksum(tmp_path: Path) -> None:
+def test_tampered_tensors_fail_the_checksum(perturbed, tmp_path: Path) -> None:
     net = perturbed(1)
     path = tmp_path / "m.safetensors"
     save_model(path, net, ModelMetadata(network=net.config))

@@ -6,14 +6,13 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import perturbed
 from safetensors.torch import load_file, save_file
 
 from meddisseg_core.checkpoint import ModelMetadata, load_model, save_model
 from meddisseg_core.errors import StateDictMismatchError
 
 
-def test_inference_only_file(tmp_path: Path) -> None:
+def test_inference_only_file(perturbed, tmp_path: Path) -> None:
     net = perturbed(2)
     path = tmp_path / "compact.safetensors"
     save_model(path, net, ModelMetadata(network=net.config), inference_only=True)
@@ -26,7 +25,7 @@ def test_inference_only_file(tmp_path: Path) -> None:
     torch.testing.assert_close(loaded.network.infer(x).mask, net.infer(x).mask, rtol=0, atol=1e-6)
 
 
-def test_other_missing_keys_are_not_excused(tmp_path: Path) -> None:
+def test_other_missing_keys_are_not_excused(perturbed, tmp_path: Path) -> None:
     net = perturbed(2)
     path = tmp_path / "compact.safetensors"
     save_model(path, net, ModelMetadata(network=net.config), inference_only=True)

@@ -6,14 +6,13 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import perturbed
 
 from meddisseg_core.checkpoint import InputConvention, ModelMetadata, load_model, save_model
 from meddisseg_core.nn import NetworkConfig
 
 
 @pytest.mark.parametrize(("dtype", "atol"), [(None, 0.0), (torch.float16, 1e-2)])
-def test_roundtrip(tmp_path: Path, dtype: torch.dtype | None, atol: float) -> None:
+def test_roundtrip(perturbed, tmp_path: Path, dtype: torch.dtype | None, atol: float) -> None:
     net = perturbed(2)
     meta = ModelMetadata(
         network=NetworkConfig.tiny(2),
@@ -38,7 +37,7 @@ def test_roundtrip(tmp_path: Path, dtype: torch.dtype | None, atol: float) -> No
     torch.testing.assert_close(loaded.network.infer(x).mask, net.infer(x).mask, rtol=0, atol=max(atol, 1e-6))
 
 
-def test_fp16_file_is_smaller(tmp_path: Path) -> None:
+def test_fp16_file_is_smaller(perturbed, tmp_path: Path) -> None:
     net = perturbed(1)
     meta = ModelMetadata(network=net.config)
     save_model(tmp_path / "a.safetensors", net, meta)

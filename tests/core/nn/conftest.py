@@ -42,6 +42,12 @@ def conformance_state_dict(network: nn.Module) -> dict[str, torch.Tensor]:
 
 
 @pytest.fixture(scope="session")
+def conformance_params():
+    """The conformance parameter rule as a callable: ``conformance_params(network) -> state dict``."""
+    return conformance_state_dict
+
+
+@pytest.fixture(scope="session")
 def golden(reference_dir: Path) -> dict[str, np.ndarray]:
     path = reference_dir / "conformance" / "forward_fp64.npz"
     if not path.is_file():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from conftest import conformance_state_dict
 
 from meddisseg_core.nn import NetworkConfig, build_network
 
@@ -15,20 +14,20 @@ MASK_ATOL = 1e-4  # stage2_mask (values span 0.3 .. 0.7)
 MAP_ATOL = 1e-5  # the other maps vary by ~1e-3 only; a looser bound would hide real differences
 
 
-def _network(stage: int) -> torch.nn.Module:
+def _network(stage: int, rule) -> torch.nn.Module:
     net = build_network(NetworkConfig.paper(stage))
-    net.load_state_dict(conformance_state_dict(net), strict=True)
+    net.load_state_dict(rule(net), strict=True)
     return net.eval()
 
 
 @pytest.fixture(scope="module")
-def stage1_net() -> torch.nn.Module:
-    return _network(1)
+def stage1_net(conformance_params) -> torch.nn.Module:
+    return _network(1, conformance_params)
 
 
 @pytest.fixture(scope="module")
-def stage2_net() -> torch.nn.Module:
-    return _network(2)
+def stage2_net(conformance_params) -> torch.nn.Module:
+    return _network(2, conformance_params)
 
 
 def _close(actual: torch.Tensor, expected: np.ndarray, atol: float) -> None:
