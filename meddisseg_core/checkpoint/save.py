@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import torch
@@ -50,7 +51,8 @@ def save_model(
     * ``inference_only``: drop the training-only keys (``aux_head.*``, ``decouple_layer.cbt_uc.*``)
       for a compact stage-2 file; such a file gives the mask but no uncertainty map and cannot
       resume training.
-    The stored metadata gets the network's own config and the SHA-256 of the stored tensors.
+    The stored metadata gets the network's own config, the SHA-256 of the stored tensors and,
+    if empty, the ``created`` time (UTC, ISO 8601).
     """
     path = Path(path)
     config = getattr(network, "config", None)
@@ -59,7 +61,8 @@ def save_model(
     if dtype is not None and not dtype.is_floating_point:
         raise CheckpointError(f"{path}: dtype must be a floating dtype, got {dtype}")
     tensors = export_tensors(network, dtype=dtype, inference_only=inference_only)
-    stored = metadata.with_changes(network=config, sha256=tensors_sha256(tensors))
+    created = metadata.created or datetime.now(UTC).isoformat(timespec="seconds")
+    stored = metadata.with_changes(network=config, sha256=tensors_sha256(tensors), created=created)
     header = {METADATA_KEY: metadata_to_json(stored, inference_only=inference_only)}
     atomic_write_bytes(path, safetensors_bytes(tensors, metadata=header))
     return stored
