@@ -13,8 +13,11 @@ from meddisseg_core.nn.encoder import ResNetEncoder
 from meddisseg_core.nn.fusion import FusedCache
 from meddisseg_core.nn.keymap import STAGE1_RULES, install_keymap
 from meddisseg_core.nn.outputs import Inference, Stage1Output
+from meddisseg_core.nn.stage1_fast import branch_maps, fuse_projection
 
 _SCALES = (2, 4, 8, 16)
+# Row-chunked, cache-friendly head kernel (see stage1_fast); False selects the whole-tensor path.
+_CHUNKED = True
 
 
 class Stage1Head(nn.Module):
@@ -54,6 +57,27 @@ class Stage1Head(nn.Module):
         """
         width = self.fuse.weight.shape[1] // 4
         fuse_w = self.fuse.weight.view(4, width)
+        if not _CHUNKED:
+            return self._fast_forward_whole(features, fuse_w)
+        outputs = []
+        for i in range(features[0].shape[0]):
+            total: torch.Tensor | None = None
+            for k, ((conv, att), f, s) in enumerate(zip(self.branches(), features, _SCALES, strict=True)):
+                y = _pointwise_conv(conv.conv[0], f[i : i + 1])[0]
+                taps = _tap_matrix(att)
+                mean, projected, chunks = branch_maps(y, s, taps)
+                H, W = projected.shape[1:]
+                gate = att.fc(mean.unsqueeze(0))[0]
+                spatial = _dilated_sums(projected.unsqueeze(0), H, W) + _tap_bias(att).view(1, 3, 1, 1)
+                gate_map = torch.sigmoid(att.spatial_fuse(spatial))[0, 0]
+                part = gate_map * fuse_projection(fuse_w[k] * gate, chunks, H, W)
+                total = part if total is None else total + part
+            assert total is not None
+            outputs.append(total)
+        return torch.sigmoid(torch.stack(outputs).unsqueeze(1))
+
+    def _fast_forward_whole(self, features: tuple[torch.Tensor, ...], fuse_w: torch.Tensor) -> torch.Tensor:
+        """Same maths as :meth:`fast_forward` on whole tensors (kept as the simpler reference)."""
         total: torch.Tensor | None = None
         for k, ((conv, att), f, s) in enumerate(zip(self.branches(), features, _SCALES, strict=False)):
             t = telu_inference(upsample(_pointwise_conv(conv.conv[0], f), s))
@@ -74,6 +98,16 @@ class Stage1Head(nn.Module):
             total = part if total is None else total + part
         assert total is not None
         return torch.sigmoid(total)
+
+
+def _tap_matrix(att: ELAT) -> torch.Tensor:
+    """27×C matrix of the three dilated 3×3 spatial convs' weights (dilation-major, row-major taps)."""
+    taps = torch.cat([att.spatial_conv1.weight, att.spatial_conv2.weight, att.spatial_conv3.weight], dim=0)
+    return taps.permute(0, 2, 3, 1).reshape(27, -1).contiguous()
+
+
+def _tap_bias(att: ELAT) -> torch.Tensor:
+    return torch.cat([att.spatial_conv1.bias, att.spatial_conv2.bias, att.spatial_conv3.bias])
 
 
 def _pointwise_conv(conv: nn.Conv2d, x: torch.Tensor) -> torch.Tensor:

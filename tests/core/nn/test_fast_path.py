@@ -64,3 +64,17 @@ def test_cdfa_shift_formulation_equals_unfold() -> None:
     values = torch.randn(2, 8, 5, 7, generator=g)
     attn = torch.softmax(torch.randn(2, 2, 9, 9, 5, 7, generator=g), dim=3)
     torch.testing.assert_close(aggregate(values, attn), aggregate_unfold(values, attn), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("chunked", [True, False])
+def test_stage1_head_kernels_agree(chunked: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    import meddisseg_core.nn.stage1 as stage1
+
+    monkeypatch.setattr(stage1, "_CHUNKED", chunked)
+    torch.manual_seed(5)
+    net = build_network(NetworkConfig.tiny(1)).eval()
+    _randomise_bn(net, 5)
+    x = torch.rand(2, 3, 48, 80)  # rows not a multiple of the chunk height
+    with torch.no_grad():
+        ref = net(x).mask
+    torch.testing.assert_close(net.infer(x).mask, ref, rtol=0, atol=1e-5)
