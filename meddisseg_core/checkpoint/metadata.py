@@ -67,47 +67,9 @@ def metadata_from_json(text: str, where: str) -> tuple[ModelMetadata, bool]:
         document = json.loads(text)
         if not isinstance(document, dict) or document.get("format") != FORMAT_VERSION:
             raise CheckpointError(f"{where}: unsupported metadata format {document.get('format')!r}")
-        metadata = _build(ModelMetadata, document["metadata"], f"{where} metadata")
+        if not isinstance(document["metadata"], dict):
+            raise ConfigError(f"{where}: metadata must be an object")
+        metadata = from_dict(ModelMetadata, document["metadata"], where=f"{where} metadata")
         return metadata, bool(document.get("inference_only", False))
     except (json.JSONDecodeError, KeyError, AttributeError, ConfigError) as exc:
         raise CheckpointError(f"{where}: malformed {METADATA_KEY!r} metadata ({exc})") from exc
-
-
-def _build(cls: type, data: Any, where: str) -> Any:
-    """Strict construction of our metadata dataclasses from parsed JSON.
-
-    Flat fields go through :func:`meddisseg_core.config.from_dict` (unknown keys raise). Tuple
-    and nested-dataclass fields are converted here first, because ``from_dict`` mishandles
-    fixed-length tuple annotations (it swaps value and type; reported to the coordinator).
-    """
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where}: expected an object, got {data!r}")
-    nested = {"network": NetworkConfig, "input": InputConvention}
-    tuples = {"size", "mean", "std", "encoder_blocks"}
-    known = {f.name for f in dataclasses.fields(cls)}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {unknown}; allowed: {sorted(known)}")
-    special: dict[str, Any] = {}
-    plain: dict[str, Any] = {}
-    for key, value in data.items():
-        if key in nested and cls is ModelMetadata:
-            special[key] = _build(nested[key], value, f"{where}.{key}")
-        elif key in tuples:
-            if value is not None and not isinstance(value, (list, tuple)):
-                raise ConfigError(f"{where}.{key}: expected a list, got {value!r}")
-            special[key] = None if value is None else tuple(value)
-        else:
-            plain[key] = value
-    if cls is ModelMetadata:
-        if "network" not in special:
-            raise ConfigError(f"{where}: the key 'network' is required")
-        placeholder = {"network": {"stage": special["network"].stage}}
-        built = from_dict(cls, {**plain, **placeholder}, where=where)
-    else:
-        required = {"stage": special.get("stage", plain.get("stage"))} if cls is NetworkConfig else {}
-        built = from_dict(cls, {**plain, **required}, where=where)
-    try:
-        return dataclasses.replace(built, **special)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"{where}: {exc}") from exc

@@ -108,9 +108,12 @@ class Predictor:
 
     @property
     def has_uncertainty(self) -> bool:
-        """Whether the network can produce an uncertainty map (stage 2)."""
+        """Whether the network can produce an uncertainty map (stage 2 with its auxiliary heads).
+
+        A file saved inference-only has no trained uncertainty branch, so it offers none.
+        """
         config = getattr(self.network, "config", None)
-        return getattr(config, "stage", None) == 2
+        return getattr(config, "stage", None) == 2 and not getattr(self.loaded, "inference_only", False)
 
     # ------------------------------------------------------------------ prediction
 
@@ -127,7 +130,7 @@ class Predictor:
         shapes = [as_rgb(image).shape[:2] for image in images]
         batch = np.stack([preprocess(image, self.convention) for image in images])
         with self._lock:
-            probability, uncertainty = self._run(batch, with_uncertainty)
+            probability, uncertainty = self._run(batch, with_uncertainty and self.has_uncertainty)
         results = []
         for i, shape in enumerate(shapes):
             unc = None if uncertainty is None else resize_map(uncertainty[i], shape)
