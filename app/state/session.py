@@ -68,11 +68,15 @@ class EditSession:
         return self.project.autosave_queue.error(self.key) if self.background else self._sync_error
 
     # -- editing ----------------------------------------------------------------------------
-    def apply(self, edit: MaskEdit) -> None:
-        """Apply and record ``edit``, mark the image edited, autosave (SaveError if that fails)."""
+    def apply(self, edit: MaskEdit, *, manual: bool = True) -> None:
+        """Apply and record ``edit``, autosave (SaveError if that fails).
+
+        A ``manual`` edit (a person drew it) marks a new or proposed image as edited; a
+        re-thresholded proposal is still the model's mask, so it does not.
+        """
         edit.apply_to(self.mask)
         self.undo_stack.push(edit)
-        self._changed(mark_edited=True)
+        self._changed(mark_edited=manual)
 
     def undo(self) -> MaskEdit | None:
         """Revert the latest edit; returns it (its rectangle needs a redraw) or None."""
@@ -90,12 +94,12 @@ class EditSession:
         return edit
 
     def set_from_proposal(self, probability: np.ndarray, threshold: float) -> MaskEdit | None:
-        """Replace the mask by ``probability > threshold`` as one undoable edit."""
+        """Replace the mask by ``probability > threshold`` as one undoable edit (not a manual one)."""
         if probability.shape != self.mask.shape:
             raise ValueError(f"proposal shape {probability.shape} differs from mask {self.mask.shape}")
         edit = diff_edit(self.mask, (probability > threshold).astype(np.uint8))
         if edit is not None:
-            self.apply(edit)
+            self.apply(edit, manual=False)
         return edit
 
     def _changed(self, *, mark_edited: bool) -> None:

@@ -48,6 +48,7 @@ def test_set_from_proposal_is_one_undoable_edit_and_keeps_approved(flat_folder: 
     assert project.entry("a.png").status is ReviewStatus.PROPOSED
     edit = session.set_from_proposal(prob, 0.9)
     assert edit is not None and session.mask.sum() == 0
+    assert project.entry("a.png").status is ReviewStatus.PROPOSED  # still the model's mask
     session.undo()
     assert session.mask.sum() == 50 and not session.can_undo
     project.approve("a.png", session.mask)
