@@ -2,7 +2,8 @@
 
 The project ships only pictures it makes itself: these stand in for real data in the
 screenshot and in demos. Usage: ``python resources/samples/make_samples.py OUT_DIR [-n 4]``
-writes ``OUT_DIR/sample_XX.png`` and the true blob masks to ``OUT_DIR/truth/``.
+writes ``OUT_DIR/sample_XX.png`` and, with ``--truth DIR``, the true blob masks to ``DIR`` (kept out of
+the image folder so the app does not list them as images).
 """
 
 from __future__ import annotations
@@ -54,15 +55,17 @@ def make_sample(seed: int, size: tuple[int, int] = (420, 500)) -> tuple[np.ndarr
     return np.clip(image, 0, 255).astype(np.uint8), mask
 
 
-def write_samples(out_dir: Path, count: int = 4) -> list[Path]:
+def write_samples(out_dir: Path, count: int = 4, truth_dir: Path | None = None) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "truth").mkdir(exist_ok=True)
+    if truth_dir is not None:
+        truth_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(count):
         rgb, mask = make_sample(seed=i)
         path = out_dir / f"sample_{i:02d}.png"
         cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
-        cv2.imwrite(str(out_dir / "truth" / path.name), mask * 255)
+        if truth_dir is not None:
+            cv2.imwrite(str(truth_dir / path.name), mask * 255)
         paths.append(path)
     return paths
 
@@ -71,8 +74,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("-n", "--count", type=int, default=4)
+    parser.add_argument("--truth", type=Path, default=None, help="also write the true masks here")
     args = parser.parse_args()
-    for path in write_samples(args.out_dir, args.count):
+    for path in write_samples(args.out_dir, args.count, args.truth):
         print(path)
 
 

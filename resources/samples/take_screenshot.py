@@ -60,9 +60,7 @@ def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "samples"
-        write_samples(folder, 6)
-        truth = folder / "truth"
-        truth.rename(Path(tmp) / "truth")  # not part of the image folder
+        write_samples(folder, 6, truth_dir=Path(tmp) / "truth")
         window = MainWindow(ScriptedDialogs(), load_default_model=True)
         window.resize(1440, 880)
         window.show()
