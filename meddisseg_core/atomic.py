@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Flush a directory's entries (a rename into it) to disk; a no-op off POSIX."""
     # On POSIX the rename is only durable once the directory entry is flushed too.
     if os.name != "posix":
         return
@@ -37,7 +38,7 @@ def atomic_writer(path: Path | str) -> Iterator[BinaryIO]:
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -16,6 +16,7 @@ from pathlib import Path
 from meddisseg_studio.state.model import ImageEntry, ReviewStatus
 from meddisseg_studio.state.project import Project
 
+from meddisseg_core.atomic import fsync_dir
 from meddisseg_core.errors import CancelledError, MedDisSegError
 
 ProgressCallback = Callable[[int, int], None]
@@ -46,16 +47,6 @@ class Progress:
         if self._progress is not None:
             self._progress(self.done, self.total)
         self.check()
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _fsync_file(path: Path) -> None:
@@ -91,7 +82,7 @@ def staged(dest: Path | str, *, folder: bool) -> Iterator[Path]:
             if dest.exists():
                 raise ExportError(f"{dest}: appeared while exporting; the export was not published")
             os.replace(partial, dest)
-        _fsync_dir(dest.parent)
+        fsync_dir(dest.parent)
     except BaseException:
         if partial.is_dir():
             shutil.rmtree(partial, ignore_errors=True)
