@@ -25,6 +25,15 @@ def telu_inference(x: torch.Tensor) -> torch.Tensor:
     return e.mul_(x)
 
 
+def telu_inference_(x: torch.Tensor) -> torch.Tensor:
+    """In-place :func:`telu_inference` (same operations and rounding) for a tensor the caller owns."""
+    e = torch.exp(x)
+    e.mul_(2.0)
+    torch.sigmoid(e, out=e)
+    e.mul_(2.0).sub_(1.0)
+    return x.mul_(e)
+
+
 class TeLU(nn.Module):
     """Parameter-free TeLU activation."""
 

@@ -13,7 +13,7 @@ from meddisseg_core.nn.encoder import ResNetEncoder
 from meddisseg_core.nn.fusion import FusedCache
 from meddisseg_core.nn.keymap import STAGE1_RULES, install_keymap
 from meddisseg_core.nn.outputs import Inference, Stage1Output
-from meddisseg_core.nn.stage1_fast import branch_maps, fuse_projection
+from meddisseg_core.nn.stage1_fast import branch_maps, dilated_sums, fuse_projection
 
 _SCALES = (2, 4, 8, 16)
 # Row-chunked, cache-friendly head kernel (see stage1_fast); False selects the whole-tensor path.
@@ -68,7 +68,7 @@ class Stage1Head(nn.Module):
                 mean, projected, chunks = branch_maps(y, s, taps)
                 H, W = projected.shape[1:]
                 gate = att.fc(mean.unsqueeze(0))[0]
-                spatial = _dilated_sums(projected.unsqueeze(0), H, W) + _tap_bias(att).view(1, 3, 1, 1)
+                spatial = dilated_sums(projected, _tap_bias(att)).unsqueeze(0)
                 gate_map = torch.sigmoid(att.spatial_fuse(spatial))[0, 0]
                 part = gate_map * fuse_projection(fuse_w[k] * gate, chunks, H, W)
                 total = part if total is None else total + part

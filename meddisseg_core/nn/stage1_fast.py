@@ -10,8 +10,9 @@ projected onto the 27 spatial-tap weights while it is hot. Only the projection o
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 
-from meddisseg_core.nn.blocks import telu_inference
+from meddisseg_core.nn.blocks import telu_inference_
 
 CHUNK_ROWS = 16
 
@@ -42,11 +43,12 @@ def branch_maps(
     """
     c, h, w = y.shape
     H, W = h * scale, w * scale
-    across = interpolation_matrix(w, W, y.device, y.dtype).t()  # w×W
-    down = interpolation_matrix(h, H, y.device, y.dtype)  # H×h, two non-zeros per row
-    # Width interpolation once (C×h×W is small); height interpolation per chunk, each chunk
+    # Width interpolation once (C×h×W is small) by PyTorch's bilinear kernel: the height is
+    # unchanged, so align_corners maps every row onto itself (cheaper than a dense matrix product
+    # with two non-zeros per column). The height interpolation runs per chunk, each chunk
     # reading only the few source rows it needs.
-    wide = torch.matmul(y, across)
+    wide = F.interpolate(y.unsqueeze(0), size=(h, W), mode="bilinear", align_corners=True)[0]
+    down = interpolation_matrix(h, H, y.device, y.dtype)  # H×h, two non-zeros per row
     sums = y.new_zeros(c)
     projected = y.new_empty(27, H, W)
     chunks = []
@@ -54,12 +56,33 @@ def branch_maps(
         r1 = min(r0 + CHUNK_ROWS, H)
         lo = (r0 * (h - 1)) // max(H - 1, 1)
         hi = min(h, (((r1 - 1) * (h - 1)) // max(H - 1, 1)) + 2)
-        chunk = telu_inference(torch.matmul(down[r0:r1, lo:hi], wide[:, lo:hi]))
+        chunk = torch.matmul(down[r0:r1, lo:hi], wide[:, lo:hi])
+        telu_inference_(chunk)
         sums += chunk.sum(dim=(1, 2))
         flat = chunk.view(c, -1)
-        projected[:, r0:r1] = torch.mm(taps, flat).view(27, r1 - r0, W)
+        # The rows r0:r1 of all 27 maps form a strided matrix that the product writes directly.
+        torch.mm(taps, flat, out=projected[:, r0:r1].view(27, -1))
         chunks.append(flat)
     return sums / (H * W), projected, chunks
+
+
+def dilated_sums(maps: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+    """Turn 27 per-tap maps (3 dilations × 3×3 taps, row-major; 27×H×W) into the 3 dilated conv
+    outputs (3×H×W, ``bias`` added): each tap's map is added, shifted, into the window where the
+    zero-padded convolution would read inside the image, so no padded copy is needed."""
+    _, h, w = maps.shape
+    out = maps[4::9] + bias.view(3, 1, 1)  # the centre taps cover the whole image
+    for d in range(3):
+        dil = d + 1
+        for tap in range(9):
+            if tap == 4:
+                continue
+            dy, dx = (tap // 3 - 1) * dil, (tap % 3 - 1) * dil
+            if abs(dy) >= h or abs(dx) >= w:
+                continue  # the tap only ever reads padding
+            target = out[d, max(-dy, 0) : h - max(dy, 0), max(-dx, 0) : w - max(dx, 0)]
+            target += maps[9 * d + tap, max(dy, 0) : h - max(-dy, 0), max(dx, 0) : w - max(-dx, 0)]
+    return out
 
 
 def fuse_projection(weights: torch.Tensor, chunks: list[torch.Tensor], H: int, W: int) -> torch.Tensor:
