@@ -45,7 +45,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("brush_smaller", "Smaller brush", ("[",), "Tools", "Shrink the brush by about 15 %"),
     ActionSpec("brush_larger", "Larger brush", ("]",), "Tools", "Grow the brush by about 15 %"),
     ActionSpec("fill_holes", "Fill &holes", ("H",), "Tools", "Fill holes inside the mask"),
-    ActionSpec("remove_islands", "Remove &islands", ("I",), "Tools", "Remove specks smaller than 64 pixels"),
+    ActionSpec(
+        "remove_islands",
+        "Remove &islands",
+        ("I",),
+        "Tools",
+        "Remove mask specks smaller than the island size set in the Tools panel",
+    ),
     ActionSpec("clear_mask", "&Clear mask", ("Ctrl+Shift+X",), "Tools", "Erase the whole mask (undoable)"),
     ActionSpec(
         "approve",

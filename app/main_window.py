@@ -11,29 +11,37 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QColor
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea, QVBoxLayout, QWidget
 
 from . import __version__
 from .actions import MENUS, ActionRegistry, tool_actions
 from .controller import StudioController
 from .controller_jobs import JobController
+from .controller_prefs import open_settings, restore_window, save_window
+from .controller_view import ViewOptions
 from .widgets.canvas import MaskCanvas, ViewMode
 from .widgets.dialogs import Dialogs
 from .widgets.help_dialog import HelpDialog
 from .widgets.icons import app_icon, icon
 from .widgets.image_list import ImageListPanel
 from .widgets.model_panel import ModelPanel
+from .widgets.pointer_status import PointerStatus
 from .widgets.progress import JobProgress
 from .widgets.review_panel import ReviewPanel
 from .widgets.summary_panel import SummaryPanel
-
-MASK_COLOUR = QColor(0, 230, 118)
+from .widgets.tool_options import ToolOptionsPanel
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, dialogs: Dialogs | None = None, *, load_default_model: bool = True) -> None:
+    def __init__(
+        self,
+        dialogs: Dialogs | None = None,
+        *,
+        load_default_model: bool = True,
+        settings: QSettings | None = None,
+    ) -> None:
         super().__init__()
         self.setWindowTitle("Med-DisSeg Studio")
         self.setWindowIcon(app_icon())
@@ -45,6 +53,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self.resize(1400, 860)
+        self.settings = settings if settings is not None else open_settings()
+        restore_window(self, self.settings)
         if load_default_model:
             self.jobs.try_default_model()
 
@@ -52,16 +62,16 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         a = self.actions
         self.canvas = MaskCanvas()
-        self.canvas.set_mask_style(MASK_COLOUR, 0.45)
         self.setCentralWidget(self.canvas)
         self.image_list = ImageListPanel(parent=self)
         self.review_panel = ReviewPanel(a["approve"], a["reject"], a["next_unreviewed"], a["next_uncertain"])
         self.model_panel = ModelPanel(a["load_default_model"], a["load_checkpoint"], a["propose_current"])
         self.summary_panel = SummaryPanel()
+        self.tool_options = ToolOptionsPanel((self.canvas.MIN_BRUSH, self.canvas.MAX_BRUSH))
         self._dock("Images", self.image_list, Qt.DockWidgetArea.LeftDockWidgetArea)
         side = QWidget()
         column = QVBoxLayout(side)
-        for panel in (self.model_panel, self.review_panel, self.summary_panel):
+        for panel in (self.model_panel, self.tool_options, self.review_panel, self.summary_panel):
             column.addWidget(panel)
         scroll = QScrollArea()
         scroll.setWidget(side)
@@ -69,8 +79,12 @@ class MainWindow(QMainWindow):
         self._dock("Review", scroll, Qt.DockWidgetArea.RightDockWidgetArea)
         self.progress = JobProgress()
         self.device_label = QLabel("Device: –")
-        self.statusBar().addPermanentWidget(self.progress)
-        self.statusBar().addPermanentWidget(self.device_label)
+        self.pointer_status = PointerStatus(self.canvas, self._probability)
+        self.view_options = ViewOptions(
+            self.canvas, self.model_panel, self.tool_options, self.dialogs, a["remove_islands"], self
+        )
+        for widget in (self.pointer_status, self.view_options.brush_label, self.progress, self.device_label):
+            self.statusBar().addPermanentWidget(widget)
         # Summary over 10,000 entries is cheap but not free: coalesce bursts of changes.
         self._summary_timer = QTimer(self)
         self._summary_timer.setSingleShot(True)
@@ -117,7 +131,6 @@ class MainWindow(QMainWindow):
         a.connect("brush_smaller", lambda: self.canvas.step_brush_size(-1))
         a.connect("brush_larger", lambda: self.canvas.step_brush_size(1))
         a.connect("fill_holes", lambda: self.canvas.run_operation("fill_holes"))
-        a.connect("remove_islands", lambda: self.canvas.run_operation("remove_islands", min_size=64))
         a.connect("clear_mask", lambda: self.canvas.run_operation("clear"))
         a.connect("load_default_model", j.load_default_model)
         a.connect("load_checkpoint", j.load_checkpoint)
@@ -145,7 +158,8 @@ class MainWindow(QMainWindow):
         self.canvas.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.model_panel.thresholdChanged.connect(self._on_threshold)
         self.model_panel.viewModeChanged.connect(lambda name: self.canvas.set_view_mode(ViewMode[name]))
-        self.model_panel.opacityChanged.connect(lambda o: self.canvas.set_mask_style(MASK_COLOUR, o))
+        s.maskChanged.connect(lambda *_box: self.pointer_status.refresh())
+        s.imageCleared.connect(self.pointer_status.clear_readout)
         j.modelChanged.connect(self.model_panel.show_model)
         j.deviceChanged.connect(self._on_device)
         j.jobStarted.connect(self.progress.begin)
@@ -217,6 +231,10 @@ class MainWindow(QMainWindow):
         self.device_label.setText(f"Device: {text}")
         self.model_panel.show_device(text)
 
+    def _probability(self) -> np.ndarray | None:
+        proposal = self.studio.proposal
+        return None if proposal is None else proposal.probability
+
     def _on_threshold(self, value: float) -> None:
         self.jobs.threshold = value
         self.studio.set_threshold(value)
@@ -255,6 +273,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        save_window(self, self.settings)
         # Stop background work first, then write pending autosaves and close the state.
         self.jobs.shutdown()
         if not self.studio.flush() and not self.dialogs.confirm(

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QColorDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 CHECKPOINT_FILTER = "Checkpoints (*.safetensors *.pth *.pt);;All files (*)"
 
@@ -49,6 +50,11 @@ class Dialogs:
             return None
         return dialog.formats(), dialog.destination()  # type: ignore[return-value]
 
+    def choose_colour(self, title: str, initial: QColor) -> QColor | None:
+        """A colour from the colour picker; None when the user cancels."""
+        colour = QColorDialog.getColor(initial, self.parent, title)
+        return colour if colour.isValid() else None
+
     def error(self, title: str, text: str) -> None:
         QMessageBox.critical(self.parent, title, text)
 
@@ -69,6 +75,7 @@ class ScriptedDialogs(Dialogs):
         self.infos: list[tuple[str, str]] = []
         self.asked: list[str] = []
         self.exports: list[tuple[list[str], Path] | None] = []
+        self.colours: list[QColor | None] = []
 
     def choose_folder(self, title: str, start: Path | None = None) -> Path | None:
         self.asked.append(title)
@@ -89,6 +96,10 @@ class ScriptedDialogs(Dialogs):
     def choose_export(self) -> tuple[list[str], Path] | None:
         self.asked.append("Export")
         return self.exports.pop(0) if self.exports else None
+
+    def choose_colour(self, title: str, initial: QColor) -> QColor | None:
+        self.asked.append(title)
+        return self.colours.pop(0) if self.colours else None
 
     def error(self, title: str, text: str) -> None:
         self.errors.append((title, text))

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -27,11 +27,13 @@ VIEW_MODES: tuple[tuple[str, str], ...] = (
 
 
 class ModelPanel(QGroupBox):
-    """Emits ``thresholdChanged`` (debounced while dragging), ``viewModeChanged`` and ``opacityChanged``."""
+    """Emits ``thresholdChanged`` (debounced while dragging), ``viewModeChanged``, ``opacityChanged``
+    and ``colourRequested`` (the colour button was clicked; the window asks for the colour)."""
 
     thresholdChanged = Signal(float)
     viewModeChanged = Signal(str)
     opacityChanged = Signal(float)
+    colourRequested = Signal()
 
     def __init__(self, load_default: QAction, load_checkpoint: QAction, propose: QAction) -> None:
         super().__init__("Model")
@@ -55,6 +57,9 @@ class ModelPanel(QGroupBox):
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(0, 100)
         self.opacity.setValue(45)
+        self.colour_button = QToolButton()
+        self.colour_button.setToolTip("Choose the mask colour")
+        self.colour_button.setAutoRaise(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.model_label)
         layout.addWidget(self.device_label)
@@ -65,7 +70,10 @@ class ModelPanel(QGroupBox):
         thr_row.addWidget(self.threshold_label)
         form.addRow("Threshold", thr_row)
         form.addRow("Overlay", self.view_mode)
-        form.addRow("Opacity", self.opacity)
+        style_row = QHBoxLayout()
+        style_row.addWidget(self.opacity)
+        style_row.addWidget(self.colour_button)
+        form.addRow("Opacity", style_row)
         layout.addLayout(form)
         # Re-thresholding rewrites (and autosaves) the mask, so coalesce a drag into a few updates.
         self._debounce = QTimer(self)
@@ -77,6 +85,7 @@ class ModelPanel(QGroupBox):
             lambda _i: self.viewModeChanged.emit(self.view_mode.currentData())
         )
         self.opacity.valueChanged.connect(lambda v: self.opacityChanged.emit(v / 100.0))
+        self.colour_button.clicked.connect(lambda _checked=False: self.colourRequested.emit())
 
     def threshold_value(self) -> float:
         return self.threshold.value() / 100.0
@@ -96,6 +105,18 @@ class ModelPanel(QGroupBox):
     def _on_threshold(self, _value: int) -> None:
         self.threshold_label.setText(f"{self.threshold_value():.2f}")
         self._debounce.start()
+
+    def opacity_value(self) -> float:
+        return self.opacity.value() / 100.0
+
+    def set_opacity(self, opacity: float) -> None:
+        self.opacity.setValue(round(min(max(opacity, 0.0), 1.0) * 100))
+
+    def show_colour(self, colour: QColor) -> None:
+        """Paint the colour button as a swatch of the current mask colour."""
+        self.colour_button.setStyleSheet(f"background-color: {colour.name()}; min-width: 2em;")
+        self.colour_button.setText("")
+        self.colour_button.setAccessibleName(f"Mask colour {colour.name()}")
 
     def set_view_mode(self, name: str) -> None:
         self.view_mode.setCurrentIndex(self.view_mode.findData(name))

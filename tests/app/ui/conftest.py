@@ -60,3 +60,14 @@ def constant_predictor() -> ConstantPredictor:
 @pytest.fixture
 def tiny_checkpoint(tmp_path: Path) -> Path:
     return save_tiny_model(tmp_path / "tiny.safetensors")
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path) -> Iterator[Path]:
+    """Every UI test reads and writes its own preferences file, never the user's."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path / "settings"
+    folder.mkdir()
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    yield folder

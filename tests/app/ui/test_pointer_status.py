@@ -1,0 +1,33 @@
+"""The status bar shows the brush size and, under the pointer, the pixel, mask value and probability."""
+
+from __future__ import annotations
+
+import numpy as np
+from meddisseg_studio.state.edits import MaskEdit
+from PySide6.QtTest import QTest
+from ui_support import wait_idle
+
+
+def test_pointer_readout_follows_the_mouse(qtbot, opened, constant_predictor) -> None:
+    opened.jobs.set_predictor(constant_predictor, "constant")
+    opened.actions["propose_current"].trigger()
+    wait_idle(qtbot, opened)
+    prob = opened.studio.proposal.probability
+    mask = opened.studio.session.mask
+    before = mask[2:4, 3:5].copy()
+    opened.canvas.editCommitted.emit(MaskEdit(2, 3, before, np.ones_like(before)))
+    viewport = opened.canvas.viewport()
+
+    QTest.mouseMove(viewport, opened.canvas.image_to_viewport(3.5, 2.5))
+    assert opened.pointer_status.text() == f"x 3  y 2  mask 1  p {prob[2, 3]:.2f}"
+    row, col = 40, 48  # the centre of the predicted disc
+    QTest.mouseMove(viewport, opened.canvas.image_to_viewport(col + 0.5, row + 0.5))
+    assert opened.pointer_status.text() == f"x {col}  y {row}  mask {mask[row, col]}  p {prob[row, col]:.2f}"
+    assert prob[row, col] > 0.9
+
+    opened.canvas.brush_size = 27
+    assert opened.view_options.brush_label.text() == "Brush 27 px"
+    assert opened.tool_options.brush_spin.value() == 27
+    opened.tool_options.brush_spin.setValue(9)  # and the spin box drives the canvas
+    assert opened.canvas.brush_size == 9
+    assert opened.view_options.brush_label.text() == "Brush 9 px"
