@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from meddisseg_studio.state.edits import MaskEdit
+from PySide6.QtCore import QPoint
 from PySide6.QtTest import QTest
 from ui_support import wait_idle
 
@@ -24,6 +25,8 @@ def test_pointer_readout_follows_the_mouse(qtbot, opened, constant_predictor) ->
     QTest.mouseMove(viewport, opened.canvas.image_to_viewport(col + 0.5, row + 0.5))
     assert opened.pointer_status.text() == f"x {col}  y {row}  mask {mask[row, col]}  p {prob[row, col]:.2f}"
     assert prob[row, col] > 0.9
+    QTest.mouseMove(viewport, QPoint(1, 1))  # the fitted view's padding: outside the image
+    assert opened.pointer_status.text() == ""
 
     opened.canvas.brush_size = 27
     assert opened.view_options.brush_label.text() == "Brush 27 px"
