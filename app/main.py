@@ -47,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Med-DisSeg Studio")
-    app.setOrganizationName("meddisseg")
+    app.setOrganizationName("Med-DisSeg")
     window = MainWindow(load_default_model=args.checkpoint is None)
     previous_hook = sys.excepthook
     _install_excepthook(lambda text: window.statusBar().showMessage(text, 15000))

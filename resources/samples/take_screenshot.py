@@ -55,13 +55,16 @@ def main() -> int:
     args = parser.parse_args()
     from meddisseg_studio.main_window import MainWindow
     from meddisseg_studio.widgets.dialogs import ScriptedDialogs
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "samples"
         write_samples(folder, 6, truth_dir=Path(tmp) / "truth")
-        window = MainWindow(ScriptedDialogs(), load_default_model=True)
+        # Default preferences, not this machine's saved ones, so the picture is reproducible.
+        settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(ScriptedDialogs(), load_default_model=True, settings=settings)
         window.resize(1440, 880)
         window.show()
         if window.jobs.predictor is None:
