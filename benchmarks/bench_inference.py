@@ -15,6 +15,7 @@ steady-state peak memory at 1024×1024.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import time
@@ -182,8 +183,11 @@ def main() -> None:
     repeats = args.repeats or (2 if args.quick else 7)
     warmup = 1 if args.quick else 2
     print(f"torch {torch.__version__}; CPU: {cpu_name()}; {torch.get_num_threads()} threads")
+    # Other processes on a small machine skew latency figures: report the load with them.
+    print("load average (1, 5, 15 min) at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     for stage in (1, 2):
         cpu_stage(stage, repeats, warmup)
+    print("load average (1, 5, 15 min) at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     if torch.cuda.is_available():
         cuda_tables(repeats, warmup, args.quick)
     else:
