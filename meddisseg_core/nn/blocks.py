@@ -91,7 +91,10 @@ class ConvBNAct(nn.Module):
         self.act = act
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        y = self.conv(x)
+        return self.activate(self.conv(x))
+
+    def activate(self, y: torch.Tensor) -> torch.Tensor:
+        """The block's activation alone (TeLU, or identity when ``act`` is false)."""
         if not self.act:
             return y
         # Inference tensors never need autograd, so the cheaper in-place TeLU is safe there.

@@ -36,11 +36,20 @@ class Stage1Head(nn.Module):
         return [(getattr(self, f"reduce{k}"), getattr(self, f"att{k}")) for k in range(1, 5)]
 
     def forward(self, features: tuple[torch.Tensor, ...]) -> torch.Tensor:
-        """Faithful order: upsample to full resolution, then conv-BN-TeLU and ELAT (training semantics)."""
-        zs = [
-            att(conv(upsample(f, s)))
-            for (conv, att), f, s in zip(self.branches(), features, _SCALES, strict=False)
-        ]
+        """Training semantics (BatchNorm with batch statistics in train mode).
+
+        The authors upsample each encoder map (up to 1024 channels) to full resolution and then
+        apply the 1x1 conv. That conv has no bias and bilinear align_corners weights sum to 1, so
+        it commutes with the upsampling exactly: it runs here at the encoder's resolution and only
+        ``width`` channels are upsampled. BatchNorm (whose batch statistics are those of the
+        full-resolution map), TeLU and ELAT then run at full resolution as in the authors' code, so
+        outputs and gradients equal theirs up to rounding while the N×1024×H×W tensor (and its
+        backward) never exists.
+        """
+        zs = []
+        for (cbt, att), f, s in zip(self.branches(), features, _SCALES, strict=False):
+            conv, bn = cbt.conv[0], cbt.conv[1]
+            zs.append(att(cbt.activate(bn(upsample(conv(f), s)))))
         return torch.sigmoid(self.fuse(torch.cat(zs, dim=1)))
 
     def fast_forward(self, features: tuple[torch.Tensor, ...]) -> torch.Tensor:
