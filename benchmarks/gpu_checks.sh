@@ -3,12 +3,13 @@
 # an H100). Run it with the device tool from the repository root, e.g.
 #   run(command="bash benchmarks/gpu_checks.sh", timeout_s=590)
 # Results land in $OUT (the device tool's folder), or ./gpu-results when OUT is unset.
-# The GPU machine has its own torch; we only put this checkout on the path.
+# The GPU machine has its own torch, safetensors, OpenCV and tqdm; albumentations (training only) is
+# not there and has to travel as wheels (see the device tool's README), which the inference and
+# training-step benchmarks do not need.
 set -uo pipefail
 out="${OUT:-gpu-results}"
 mkdir -p "$out"
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1
-python3 -m pip install -q --no-deps safetensors albumentations 2>/dev/null || true
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv | tee "$out/gpu.txt"
 python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda)" | tee -a "$out/gpu.txt"
 # Inference: bs16 throughput, bs1 latency, 1024x1024 steady peak, each against plain fp32 eager.
