@@ -7,8 +7,12 @@ resolution, filled with 0 on the image only (the mask is left as it is).
 
 from __future__ import annotations
 
-import albumentations as A
+from typing import TYPE_CHECKING
+
 import cv2
+
+if TYPE_CHECKING:
+    import albumentations as A
 
 # (rotate limit in degrees, rotate p, flip p) per stage, from the authors' two training scripts.
 _STAGE_RECIPE = {1: (90.0, 0.5, 0.5), 2: (35.0, 0.3, 0.3)}
@@ -17,6 +21,9 @@ _DROPOUT_P = 0.3
 
 def build_augmentation(stage: int, seed: int | None = None) -> A.Compose:
     """The training augmentation of ``stage`` (1 or 2), applied before resizing."""
+    # Imported here so that inference and benchmarks run where albumentations is not installed.
+    import albumentations as A
+
     if stage not in _STAGE_RECIPE:
         raise ValueError(f"stage must be 1 or 2, got {stage!r}")
     limit, rotate_p, flip_p = _STAGE_RECIPE[stage]
