@@ -50,8 +50,6 @@ class StudioController(QObject):
         # the threshold slider rewrite it (it never overwrites manual work).
         self.mask_follows_proposal = False
         self.last_error: tuple[str, str] | None = None
-        # Keys whose mask changed only by re-thresholding since the proposal (still "follows" it).
-        self._threshold_only: set[str] = set()
 
     # -- error sink (see controller_guard) -----------------------------------------
     def on_error(self, title: str, text: str) -> None:
@@ -177,9 +175,9 @@ class StudioController(QObject):
         self.session = EditSession(self.project, key)
         self.proposal = self.project.load_proposal(key)
         status = self.project.entry(key).status
-        self.mask_follows_proposal = self.proposal is not None and (
-            status == ReviewStatus.PROPOSED or key in self._threshold_only
-        )
+        # Re-thresholding keeps an image "proposed", so the status alone says whether a person
+        # has drawn on the mask.
+        self.mask_follows_proposal = self.proposal is not None and status == ReviewStatus.PROPOSED
         self.imageShown.emit(key, image, self.session.mask, self.proposal)
         return True
 
@@ -212,7 +210,6 @@ class StudioController(QObject):
         if self.session is None:
             return
         self.mask_follows_proposal = False
-        self._threshold_only.discard(self.session.key)
         try:
             self.session.apply(edit)
         finally:
@@ -252,7 +249,6 @@ class StudioController(QObject):
             return
         self.proposal = replace(self.proposal, threshold=float(threshold))
         self.project.save_proposal(self.key, self.proposal)
-        self._threshold_only.add(self.key)
         try:
             edit = self.session.set_from_proposal(self.proposal.probability, self.proposal.threshold)
         finally:
