@@ -95,7 +95,9 @@ _APPROVED = (ReviewStatus.APPROVED,)
 
 FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat(
-        "authors", "Authors' layout (images/ + masks/)", "images/ and masks/ like Kvasir-SEG, with split lists",
+        "authors",
+        "Authors' layout (images/ + masks/)",
+        "images/ and masks/ like Kvasir-SEG, with split lists",
         "folder", "authors_layout", _APPROVED, _wrap("authors", export_authors, takes_statuses=False),
     ),
     ExportFormat(
