@@ -1,10 +1,15 @@
-"""Review controls: approve, reject with a reason, next unreviewed, and the uncertainty queue."""
+"""Review controls: approve, reject with a reason, next unreviewed, and the uncertainty queue.
+
+Names are elided in the middle (full name in the tooltip), so a long file name never widens
+the panel into a horizontal scrollbar.
+"""
 
 # ruff: noqa: N815 - Qt signal names are camelCase, as in Qt and the canvas contract
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -19,7 +24,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from .image_list import status_name
+from .elided_label import ElidedLabel
+from .image_list import status_text
 
 
 def _button(action: QAction) -> QToolButton:
@@ -41,15 +47,22 @@ class ReviewPanel(QGroupBox):
         row = QHBoxLayout()
         for action in (approve, reject, next_unreviewed):
             row.addWidget(_button(action))
+        self.name_label = ElidedLabel("")
+        font = self.name_label.font()
+        font.setBold(True)
+        self.name_label.setFont(font)
         self.status_label = QLabel("No image")
         self.status_label.setWordWrap(True)
         self.queue = QListWidget()
         self.queue.setToolTip("Unreviewed images, most uncertain first (double-click to open)")
+        self.queue.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.queue.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.queue.itemActivated.connect(
             lambda item: self.imageActivated.emit(item.data(Qt.ItemDataRole.UserRole))
         )
         layout = QVBoxLayout(self)
         layout.addLayout(row)
+        layout.addWidget(self.name_label)
         layout.addWidget(self.status_label)
         header = QHBoxLayout()
         header.addWidget(QLabel("Uncertainty queue"))
@@ -60,13 +73,13 @@ class ReviewPanel(QGroupBox):
 
     def show_entry(self, entry: Any | None) -> None:
         if entry is None:
+            self.name_label.setText("")
             self.status_label.setText("No image")
             return
-        text = f"<b>{entry.key}</b>: {status_name(entry)}"
-        if entry.reject_reason:
-            text += f"<br>reason: {entry.reject_reason}"
+        self.name_label.setText(entry.key)
+        text = escape(status_text(entry))
         if entry.error:
-            text += f"<br><span style='color:#6a1b9a'>unreadable: {entry.error}</span>"
+            text += f"<br><span style='color:#6a1b9a'>unreadable: {escape(entry.error)}</span>"
         self.status_label.setText(text)
 
     def set_queue(self, entries: Iterable[Any], limit: int = 200) -> None:
@@ -78,4 +91,5 @@ class ReviewPanel(QGroupBox):
             unc = "–" if entry.uncertainty is None else f"{entry.uncertainty:.3f}"
             item = QListWidgetItem(f"{unc}  {entry.key}")
             item.setData(Qt.ItemDataRole.UserRole, entry.key)
+            item.setToolTip(entry.key)
             self.queue.addItem(item)
