@@ -19,7 +19,8 @@ class ImageRowDelegate(QStyledItemDelegate):
         super().initStyleOption(option, index)
         option.textElideMode = Qt.TextElideMode.ElideMiddle
         if option.rect.isValid() and option.text:
-            option.text = "\n".join(self.elided_lines(option, option.text))
+            # Qt draws item text with a text layout, which breaks lines at U+2028 (not at "\n").
+            option.text = "\u2028".join(self.elided_lines(option, option.text))
 
     def elided_lines(self, option: QStyleOptionViewItem, text: str) -> list[str]:
         """Each line of ``text`` elided in the middle to the text area of ``option.rect``."""

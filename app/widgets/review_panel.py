@@ -15,11 +15,12 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
 )
@@ -32,6 +33,7 @@ def _button(action: QAction) -> QToolButton:
     button = QToolButton()
     button.setDefaultAction(action)
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     return button
 
 
@@ -44,9 +46,10 @@ class ReviewPanel(QGroupBox):
         self, approve: QAction, reject: QAction, next_unreviewed: QAction, next_uncertain: QAction
     ) -> None:
         super().__init__("Review")
-        row = QHBoxLayout()
-        for action in (approve, reject, next_unreviewed):
-            row.addWidget(_button(action))
+        # Two buttons a row: one row of all four would set the panel's minimum width (no h-scroll).
+        buttons = QGridLayout()
+        for n, action in enumerate((approve, reject, next_unreviewed, next_uncertain)):
+            buttons.addWidget(_button(action), n // 2, n % 2)
         self.name_label = ElidedLabel("")
         font = self.name_label.font()
         font.setBold(True)
@@ -61,14 +64,10 @@ class ReviewPanel(QGroupBox):
             lambda item: self.imageActivated.emit(item.data(Qt.ItemDataRole.UserRole))
         )
         layout = QVBoxLayout(self)
-        layout.addLayout(row)
+        layout.addLayout(buttons)
         layout.addWidget(self.name_label)
         layout.addWidget(self.status_label)
-        header = QHBoxLayout()
-        header.addWidget(QLabel("Uncertainty queue"))
-        header.addStretch(1)
-        header.addWidget(_button(next_uncertain))
-        layout.addLayout(header)
+        layout.addWidget(QLabel("Uncertainty queue"))
         layout.addWidget(self.queue)
 
     def show_entry(self, entry: Any | None) -> None:
