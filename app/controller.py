@@ -22,6 +22,7 @@ from .controller_guard import guarded, report
 from .state.edits import MaskEdit
 from .state.model import ReviewStatus
 from .state.project import Project
+from .state.reject_reasons import DEFAULT_REJECT_REASONS
 from .state.session import EditSession
 from .state.store import quarantine_and_reset
 from .widgets.dialogs import Dialogs
@@ -50,6 +51,8 @@ class StudioController(QObject):
         # the threshold slider rewrite it (it never overwrites manual work).
         self.mask_follows_proposal = False
         self.last_error: tuple[str, str] | None = None
+        # The reject pick-list (the window sets the configured one; "other…" is always added).
+        self.reject_reasons: tuple[str, ...] = DEFAULT_REJECT_REASONS
 
     # -- error sink (see controller_guard) -----------------------------------------
     def on_error(self, title: str, text: str) -> None:
@@ -270,7 +273,7 @@ class StudioController(QObject):
     def reject(self) -> None:
         if self.project is None or self.key is None:
             return
-        reason = self.dialogs.ask_reason("Reject image", f"Why is {self.key} rejected?")
+        reason = self.dialogs.ask_reject_reason(self.key, self.reject_reasons)
         if reason is None:
             return
         self.project.set_status(self.key, ReviewStatus.REJECTED, reason=reason or None)

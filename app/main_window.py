@@ -21,8 +21,12 @@ from .controller import StudioController
 from .controller_jobs import JobController
 from .controller_prefs import open_settings, restore_window, save_window
 from .controller_view import ViewOptions
+from .state.display import DisplayLevels
+from .state.reject_reasons import reasons_from_setting
+from .tools import gesture_rows, tool_names
 from .widgets.canvas import MaskCanvas, ViewMode
 from .widgets.dialogs import Dialogs
+from .widgets.display_levels import DisplayLevelsPanel
 from .widgets.help_dialog import HelpDialog
 from .widgets.icons import app_icon, icon
 from .widgets.image_list import ImageListPanel
@@ -31,7 +35,9 @@ from .widgets.pointer_status import PointerStatus
 from .widgets.progress import JobProgress
 from .widgets.review_panel import ReviewPanel
 from .widgets.summary_panel import SummaryPanel
+from .widgets.tool_bar import ToolBar
 from .widgets.tool_options import ToolOptionsPanel
+from .widgets.tool_status import ToolStatus
 
 
 class MainWindow(QMainWindow):
@@ -55,6 +61,7 @@ class MainWindow(QMainWindow):
         self.resize(1400, 860)
         self.settings = settings if settings is not None else open_settings()
         restore_window(self, self.settings)
+        self.studio.reject_reasons = reasons_from_setting(self.settings.value("review/reject_reasons"))
         if load_default_model:
             self.jobs.try_default_model()
 
@@ -68,10 +75,17 @@ class MainWindow(QMainWindow):
         self.model_panel = ModelPanel(a["load_default_model"], a["load_checkpoint"], a["propose_current"])
         self.summary_panel = SummaryPanel()
         self.tool_options = ToolOptionsPanel((self.canvas.MIN_BRUSH, self.canvas.MAX_BRUSH))
+        self.display_panel = DisplayLevelsPanel()
         self._dock("Images", self.image_list, Qt.DockWidgetArea.LeftDockWidgetArea)
         side = QWidget()
         column = QVBoxLayout(side)
-        for panel in (self.model_panel, self.tool_options, self.review_panel, self.summary_panel):
+        for panel in (
+            self.model_panel,
+            self.tool_options,
+            self.display_panel,
+            self.review_panel,
+            self.summary_panel,
+        ):
             column.addWidget(panel)
         scroll = QScrollArea()
         scroll.setWidget(side)
@@ -83,7 +97,10 @@ class MainWindow(QMainWindow):
         self.view_options = ViewOptions(
             self.canvas, self.model_panel, self.tool_options, self.dialogs, a["remove_islands"], self
         )
-        for widget in (self.pointer_status, self.view_options.brush_label, self.progress, self.device_label):
+        # The active tool's name, size and hint; status messages cover it for a few seconds.
+        self.tool_status = ToolStatus(self.canvas)
+        self.statusBar().addWidget(self.tool_status, 1)
+        for widget in (self.pointer_status, self.progress, self.device_label):
             self.statusBar().addPermanentWidget(widget)
         # Summary over 10,000 entries is cheap but not free: coalesce bursts of changes.
         self._summary_timer = QTimer(self)
@@ -107,6 +124,8 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("toolbar_main")
         for name in ("open_folder", "undo", "redo", "propose_current", "approve", "reject", "export_dialog"):
             toolbar.addAction(self.actions[name])
+        self.tool_bar = ToolBar({name: self.actions[f"tool_{name}"] for name in tool_names()}, self)
+        self.addToolBar(self.tool_bar)
 
     # -- wiring -------------------------------------------------------------------
     def _connect(self) -> None:
@@ -156,6 +175,9 @@ class MainWindow(QMainWindow):
         self.review_panel.imageActivated.connect(s.show_image)
         self.canvas.editCommitted.connect(s.apply_edit)
         self.canvas.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 4000))
+        self.canvas.toolChanged.connect(self.tool_bar.set_current)
+        self.display_panel.levelsChanged.connect(self._on_display_levels)
+        self.display_panel.autoRequested.connect(self._on_auto_levels)
         self.model_panel.thresholdChanged.connect(self._on_threshold)
         self.model_panel.viewModeChanged.connect(lambda name: self.canvas.set_view_mode(ViewMode[name]))
         s.maskChanged.connect(lambda *_box: self.pointer_status.refresh())
@@ -243,6 +265,16 @@ class MainWindow(QMainWindow):
         self.model_panel.set_threshold(min(max(self.model_panel.threshold_value() + delta, 0.01), 0.99))
         self.model_panel.flush()
 
+    def _on_display_levels(self, levels: DisplayLevels) -> None:
+        # Display only: proposals read the file through the model-input rule, never these pixels.
+        self.canvas.set_display_levels(levels)
+        self.image_list.thumbnails.set_levels(levels)
+
+    def _on_auto_levels(self) -> None:
+        levels = self.canvas.auto_display_levels()
+        self.display_panel.show_levels(levels)
+        self.image_list.thumbnails.set_levels(levels)
+
     def _cancel(self) -> None:
         if self.jobs.busy:
             self.jobs.cancel()
@@ -260,7 +292,7 @@ class MainWindow(QMainWindow):
             self.jobs.export(*choice)
 
     def show_shortcuts(self) -> HelpDialog:
-        dialog = HelpDialog(self.actions.rows(), self)
+        dialog = HelpDialog(self.actions.rows(), self, gestures=gesture_rows())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

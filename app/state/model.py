@@ -15,10 +15,18 @@ class ReviewStatus(StrEnum):
     EDITED = "edited"
     APPROVED = "approved"
     REJECTED = "rejected"
+    #: The mask changed after it was approved: the approval (and its Dice) no longer hold, so the
+    #: image counts as unreviewed, is left out of exports of approved masks, and needs approving again.
+    CHANGED = "changed"
 
     @property
     def reviewed(self) -> bool:
         return self in (ReviewStatus.APPROVED, ReviewStatus.REJECTED)
+
+    @property
+    def label(self) -> str:
+        """How the status reads in the list and panels."""
+        return "changed after approval" if self is ReviewStatus.CHANGED else self.value
 
 
 @dataclass

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 from meddisseg_studio.state.edits import MaskEdit, diff_edit
 from meddisseg_studio.state.errors import SaveError
-from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.state.project import Project
+from meddisseg_studio.state.review import after_change
 from meddisseg_studio.state.store import StateStore
 from meddisseg_studio.state.undo import UndoStack
 
@@ -109,9 +109,10 @@ class EditSession:
             self._autosave()
         except SaveError as exc:
             errors.append(exc)
-        if mark_edited and self.entry.status in (ReviewStatus.NEW, ReviewStatus.PROPOSED):
+        status = after_change(self.entry.status, manual=mark_edited)
+        if status is not self.entry.status:
             try:
-                self.project.set_status(self.key, ReviewStatus.EDITED)
+                self.project.set_status(self.key, status)
             except SaveError as exc:
                 errors.append(exc)
         if errors:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 from meddisseg_studio.tools import ops
-from meddisseg_studio.tools.base import Tool, ToolContext
+from meddisseg_studio.tools.base import CANVAS_GESTURES, CURSORS, Tool, ToolContext
 from meddisseg_studio.tools.brush import BrushTool
 from meddisseg_studio.tools.eraser import EraserTool
 from meddisseg_studio.tools.flood_fill import FloodFillTool
@@ -33,6 +33,14 @@ ONE_SHOT_OPERATIONS: dict[str, Callable[..., np.ndarray]] = {
 
 def tool_names() -> list[str]:
     return list(TOOLS)
+
+
+def gesture_rows() -> list[tuple[str, str, str]]:
+    """(where, what, gesture) rows for the F1 help: the canvas-wide gestures, then each tool's."""
+    rows = [("Canvas", what, gesture) for gesture, what in CANVAS_GESTURES]
+    for cls in TOOLS.values():
+        rows += [(cls.label, what, gesture) for gesture, what in cls.gestures]
+    return rows
 
 
 def create_tool(name: str) -> Tool:
@@ -56,12 +64,14 @@ def operation_edit(mask: np.ndarray, name: str, **params: Any) -> MaskEdit | Non
 
 
 __all__ = [
+    "CURSORS",
     "ONE_SHOT_OPERATIONS",
     "TOOLS",
     "MaskEdit",
     "Tool",
     "ToolContext",
     "create_tool",
+    "gesture_rows",
     "operation_edit",
     "tool_names",
 ]

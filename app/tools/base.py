@@ -13,7 +13,9 @@ Who mutates the mask (the rule every tool follows):
   new mask) restores ``before`` itself and commits nothing.
 
 Tools are plain Python (no Qt), so they are tested without a display: the canvas translates Qt
-events into ``press``/``move``/``release`` calls with image coordinates.
+events into ``press``/``move``/``release`` calls with image coordinates. A tool also says how it
+wants to be shown (``cursor``, one of ``CURSORS``) and explained (``hint``, ``gestures``); the
+canvas turns the cursor name into a QCursor and the window shows ``status_text``.
 """
 
 from __future__ import annotations
@@ -48,25 +50,49 @@ class ToolContext(Protocol):
         """A short status line for the user."""
 
 
+#: The pointer shapes a tool may ask for: the brush footprint filled ("disc"), the eraser
+#: footprint hollow ("ring"), a precise point ("crosshair"), a paint bucket ("fill").
+CURSORS: tuple[str, ...] = ("disc", "ring", "crosshair", "fill")
+
+#: Mouse gestures that work with every tool, for the F1 help: (gesture, what it does).
+CANVAS_GESTURES: tuple[tuple[str, str], ...] = (
+    ("Alt+click or Ctrl+click", "Cut: the tool removes instead of adding"),
+    ("Wheel", "Zoom about the pointer"),
+    ("Middle drag, or Space + drag", "Pan"),
+)
+
+
 class Tool:
     """Base class: every method is a no-op, subclasses override what they react to.
 
     ``subtract`` is True when the user holds the cut modifier (Alt or Ctrl): the tool removes
-    instead of adding.
+    instead of adding. ``shift`` is True when Shift is held: it overrides a tool's safety rule
+    (flood fill: fill a region that reaches the image border).
     """
 
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
     shortcut: ClassVar[str] = ""
-    #: Whether the brush size applies (the canvas then shows the round brush cursor).
+    #: Whether the brush size applies (Ctrl+wheel and [ ] resize it; the cursor shows its footprint).
     uses_brush: ClassVar[bool] = False
+    #: The pointer shape, one of ``CURSORS``.
+    cursor: ClassVar[str] = "crosshair"
+    #: One line for the status bar: what the mouse and keys do with this tool.
+    hint: ClassVar[str] = ""
+    #: (gesture, what it does) pairs this tool adds to the F1 help.
+    gestures: ClassVar[tuple[tuple[str, str], ...]] = ()
+
+    def status_text(self, brush_size: int) -> str:
+        """The status bar line: the tool's own name (and size, if it uses the brush) and hint."""
+        head = f"{self.label} {brush_size} px" if self.uses_brush else self.label
+        return f"{head} · {self.hint}" if self.hint else head
 
     @property
     def active(self) -> bool:
         """True while an interaction is in progress (a stroke, an open polygon)."""
         return False
 
-    def press(self, ctx: ToolContext, x: float, y: float, subtract: bool) -> None:
+    def press(self, ctx: ToolContext, x: float, y: float, subtract: bool, shift: bool = False) -> None:
         """Left button pressed at image point (x, y)."""
 
     def move(self, ctx: ToolContext, x: float, y: float, pressed: bool) -> None:

@@ -15,6 +15,9 @@ class BrushTool(Tool):
     label = "Brush"
     shortcut = "B"
     uses_brush = True
+    cursor = "disc"
+    hint = "Drag paints · Alt erases · [ ] or Ctrl+wheel size"
+    gestures = (("[ and ], or Ctrl+wheel", "Brush and eraser size"),)
     #: The value painted without the cut modifier.
     paint_value = 1
 
@@ -27,7 +30,7 @@ class BrushTool(Tool):
     def active(self) -> bool:
         return self._stroke is not None
 
-    def press(self, ctx: ToolContext, x: float, y: float, subtract: bool) -> None:
+    def press(self, ctx: ToolContext, x: float, y: float, subtract: bool, shift: bool = False) -> None:
         mask = ctx.mask
         if mask is None:
             return

@@ -10,3 +10,6 @@ class EraserTool(BrushTool):
     label = "Eraser"
     shortcut = "E"
     paint_value = 0
+    cursor = "ring"
+    hint = "Drag erases · Alt paints · [ ] or Ctrl+wheel size"
+    gestures = ()

@@ -12,6 +12,7 @@ class LassoTool(Tool):
     name = "lasso"
     label = "Lasso"
     shortcut = "L"
+    hint = "Drag around a region · release fills · Esc cancels · Alt cuts"
 
     def __init__(self) -> None:
         self._points: list[Point] = []
@@ -21,7 +22,7 @@ class LassoTool(Tool):
     def active(self) -> bool:
         return bool(self._points)
 
-    def press(self, ctx: ToolContext, x: float, y: float, subtract: bool) -> None:
+    def press(self, ctx: ToolContext, x: float, y: float, subtract: bool, shift: bool = False) -> None:
         if ctx.mask is None:
             return
         self._points = [(x, y)]

@@ -151,6 +151,15 @@ def flood_region(
     return (ry, rx, ry + rh, rx + rw), region
 
 
+def touches_border(box: Box, shape: tuple[int, ...]) -> bool:
+    """True when ``box`` (a region's tight bounding box) reaches the edge of an array of ``shape``.
+
+    For a tight box this is exactly "the region holds a pixel on the image border".
+    """
+    y0, x0, y1, x1 = box
+    return y0 <= 0 or x0 <= 0 or y1 >= shape[0] or x1 >= shape[1]
+
+
 def fill_holes(mask: np.ndarray) -> np.ndarray:
     """A copy of ``mask`` with every background region not touching the border set to 1.
 

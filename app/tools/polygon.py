@@ -12,6 +12,12 @@ class PolygonTool(Tool):
     name = "polygon"
     label = "Polygon"
     shortcut = "P"
+    hint = "Click adds a point · Enter closes · Esc cancels · Alt cuts · Backspace drops a point"
+    gestures = (
+        ("Enter or double-click", "Close the polygon"),
+        ("Backspace", "Drop the polygon's last point"),
+        ("Esc", "Cancel the polygon or lasso being drawn"),
+    )
 
     def __init__(self) -> None:
         self._points: list[Point] = []
@@ -26,7 +32,7 @@ class PolygonTool(Tool):
     def points(self) -> list[Point]:
         return list(self._points)
 
-    def press(self, ctx: ToolContext, x: float, y: float, subtract: bool) -> None:
+    def press(self, ctx: ToolContext, x: float, y: float, subtract: bool, shift: bool = False) -> None:
         if ctx.mask is None:
             return
         if not self._points:

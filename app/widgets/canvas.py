@@ -7,21 +7,27 @@ and, when the interaction ends, the canvas emits ``editCommitted(MaskEdit)`` onc
 ``EditSession.apply`` (writing ``after`` again is idempotent), which records undo and autosaves.
 When the session changes the mask itself (undo/redo), the window calls ``refresh_region``.
 
-Input: left button uses the tool (Alt or Ctrl held: cut instead of add); middle drag or
-Space + left drag pans; the wheel zooms about the pointer, Ctrl + wheel resizes the brush when
-the tool uses one; ``[`` / ``]`` resize the brush; Enter finishes, Backspace drops the last
-polygon vertex, Escape cancels.
+Input (mouse, wheel, keys) is read by ``canvas_input.CanvasInput``, which drives the tool.
+
+Display: the pointer is the active tool's cursor (``canvas_cursors``); the image is shown
+through the display window/level (``state.display``), which changes only what is drawn, never
+the pixels anyone else reads; views 3 and 4 show a colour legend or say that there is no map
+(``canvas_maps``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from meddisseg_studio.state.display import DisplayLevels, to_display
 from meddisseg_studio.tools import create_tool, operation_edit, ops
 from meddisseg_studio.tools.base import Tool
 from meddisseg_studio.tools.maskedit import MaskEdit
 from meddisseg_studio.tools.ops import Box, Point
-from meddisseg_studio.widgets.canvas_layers import BrushCursor, HeatLayer, PathPreview, to_uint8
+from meddisseg_studio.widgets.canvas_cursors import cursor_for, footprint_fits
+from meddisseg_studio.widgets.canvas_input import CanvasInput
+from meddisseg_studio.widgets.canvas_layers import BrushCursor, PathPreview
+from meddisseg_studio.widgets.canvas_maps import ModelMaps
 from meddisseg_studio.widgets.canvas_overlay import MaskOverlayItem, ViewMode
 from meddisseg_studio.widgets.canvas_view import CanvasView
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -29,8 +35,6 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from meddisseg_core.errors import ImageReadError, MaskError
 
 __all__ = ["MaskCanvas", "ViewMode"]
-
-_CUT_MODIFIERS = QtCore.Qt.KeyboardModifier.AltModifier | QtCore.Qt.KeyboardModifier.ControlModifier
 
 
 class _ToolBridge:
@@ -66,13 +70,15 @@ class MaskCanvas(QtWidgets.QWidget):
     editCommitted = QtCore.Signal(object)  # noqa: N815 - Qt name; one MaskEdit per interaction
     statusMessage = QtCore.Signal(str)  # noqa: N815 - Qt signal name
     brushSizeChanged = QtCore.Signal(int)  # noqa: N815 - Qt signal name
+    toolChanged = QtCore.Signal(str)  # noqa: N815 - Qt signal name; the new tool's name
 
     MIN_BRUSH = 1
     MAX_BRUSH = 512
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self._view = CanvasView(self)
+        self._input = CanvasInput(self)
+        self._view = CanvasView(self._input)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._view)
@@ -83,30 +89,28 @@ class MaskCanvas(QtWidgets.QWidget):
         self._view.setCentralItem(self._vb)
 
         self._image_item = pg.ImageItem(axisOrder="row-major")
-        self._heat = HeatLayer()
+        self._maps = ModelMaps(self)
         self.overlay = MaskOverlayItem()
         self._path = PathPreview()
-        self._cursor = BrushCursor()
+        self._cursor = BrushCursor()  # the brush outline in the scene, for footprints too big for a cursor
         self._vb.addItem(self._image_item)
-        for z, item in enumerate((self._heat, self.overlay, self._path, *self._cursor.items), start=1):
+        for z, item in enumerate((self._maps.layer, self.overlay, self._path, *self._cursor.items), start=1):
             item.setZValue(min(z, 4))
             self._vb.addItem(item, ignoreBounds=True)
 
-        self._image: np.ndarray | None = None
+        self._image: np.ndarray | None = None  # what set_image was given (8- or 16-bit)
+        self._levels = DisplayLevels()
         self._mask: np.ndarray | None = None
-        self._maps: dict[ViewMode, np.ndarray | None] = {
-            ViewMode.PROBABILITY: None,
-            ViewMode.UNCERTAINTY: None,
-        }
         self._mode = ViewMode.MASK
         self._brush_size = 15
         self._bridge = _ToolBridge(self)
         self._tool: Tool = create_tool("brush")
-        self._left_down = False
-        self._pan_from: QtCore.QPointF | None = None
-        self._space_held = False
         self._cursor_pos: QtCore.QPointF | None = None
         self.set_mask_style(QtGui.QColor(0, 200, 255), 0.45)
+        # The brush cursor is drawn at its size on screen, so it follows every zoom change.
+        self._vb.sigRangeChanged.connect(lambda *_args: self._apply_cursor())
+        self._vb.sigTransformChanged.connect(lambda *_args: self._apply_cursor())
+        self._apply_cursor()
 
     # -- public API (contract with the main window) ---------------------------------------------
     @property
@@ -126,21 +130,47 @@ class MaskCanvas(QtWidgets.QWidget):
         return self._view.viewport()
 
     def set_image(self, rgb: np.ndarray) -> None:
-        """Show an H×W×3 (or H×W grey) image. The view is refitted when the size changes."""
+        """Show an H×W×3 (or H×W grey) 8- or 16-bit image through the display levels.
+
+        The view is refitted when the size changes. The array is kept, never modified.
+        """
         if rgb.ndim == 2:
             rgb = np.repeat(rgb[:, :, None], 3, axis=2)
         if rgb.ndim != 3 or rgb.shape[2] not in (3, 4):
             raise ImageReadError("<canvas>", f"expected an H×W×3 RGB array, got shape {rgb.shape}")
-        rgb = to_uint8(rgb[:, :, :3])
         old_shape = None if self._image is None else self._image.shape[:2]
-        self._image = rgb
-        self._image_item.setImage(rgb, autoLevels=False, levels=(0, 255))
+        self._image = rgb[:, :, :3]
+        self._show_image()
         if old_shape != rgb.shape[:2]:
             if self._mask is not None and self._mask.shape != rgb.shape[:2]:
                 self.set_mask(None)
-            self._maps = dict.fromkeys(self._maps)
-            self._update_heat()
+            self._maps.clear()
             self.fit_to_window()
+
+    @property
+    def display_levels(self) -> DisplayLevels:
+        return self._levels
+
+    def set_display_levels(self, levels: DisplayLevels) -> None:
+        """Show the image through ``levels`` (display only: masks and model input are untouched)."""
+        if levels != self._levels:
+            self._levels = levels
+            self._show_image()
+
+    def auto_display_levels(self) -> DisplayLevels:
+        """Stretch the shown image's brightness (1st..99th percentile); returns the levels used."""
+        if self._image is not None:
+            self.set_display_levels(DisplayLevels.auto(self._image))
+        return self._levels
+
+    def displayed_image(self) -> np.ndarray | None:
+        """The 8-bit RGB array the canvas draws (after the display levels)."""
+        return self._image_item.image
+
+    def _show_image(self) -> None:
+        if self._image is not None:
+            shown = np.ascontiguousarray(to_display(self._image, self._levels))
+            self._image_item.setImage(shown, autoLevels=False, levels=(0, 255))
 
     def set_mask(self, mask: np.ndarray | None) -> None:
         """Show and edit ``mask`` (H×W uint8 0/1), which stays owned by the caller (not copied)."""
@@ -164,10 +194,18 @@ class MaskCanvas(QtWidgets.QWidget):
             self.overlay.render(self._mask, (y0, x0, y0 + h, x0 + w))
 
     def set_probability(self, prob: np.ndarray | None) -> None:
-        self._set_map(ViewMode.PROBABILITY, prob)
+        self._maps.set(ViewMode.PROBABILITY, prob, self._image_shape())
 
     def set_uncertainty(self, uncertainty: np.ndarray | None) -> None:
-        self._set_map(ViewMode.UNCERTAINTY, uncertainty)
+        self._maps.set(ViewMode.UNCERTAINTY, uncertainty, self._image_shape())
+
+    def map_notice(self) -> str | None:
+        """The "no proposal" text shown over the canvas in views 3/4 without a map, else None."""
+        return self._maps.missing_text()
+
+    @property
+    def legend(self) -> QtWidgets.QWidget:
+        return self._maps.legend
 
     def set_view_mode(self, mode: ViewMode | str) -> None:
         self._mode = ViewMode(mode)
@@ -175,9 +213,10 @@ class MaskCanvas(QtWidgets.QWidget):
         self.overlay.setVisible(self._mode is not ViewMode.NONE)
         if self._mask is not None:
             self.overlay.render(self._mask)
-        self._update_heat()
-        if self._mode in self._maps and self._maps[self._mode] is None:
-            self.statusMessage.emit(f"No {self._mode.value} map for this image")
+        self._maps.show_mode(self._mode)
+        notice = self._maps.missing_text()
+        if notice is not None:
+            self.statusMessage.emit(notice)
 
     def set_mask_style(self, colour: QtGui.QColor, opacity: float) -> None:
         self.overlay.set_colour(colour)
@@ -213,8 +252,19 @@ class MaskCanvas(QtWidgets.QWidget):
         new_tool = create_tool(tool_name)  # raises KeyError for an unknown name before anything changes
         self.cancel_interaction()
         self._tool = new_tool
-        self._update_cursor_item(None)
-        self.statusMessage.emit(f"{new_tool.label} tool")
+        self._apply_cursor()
+        self.toolChanged.emit(new_tool.name)
+
+    def tool_status(self) -> str:
+        """The status bar line of the active tool ("Eraser 15 px · Drag erases · …")."""
+        return self._tool.status_text(self._brush_size)
+
+    def screen_scale(self) -> float:
+        """Screen pixels per image pixel at the current zoom (the aspect ratio is locked)."""
+        # From the view range, which pyqtgraph updates at once (its transform waits for a paint).
+        (x0, x1), _rows = self._vb.viewRange()
+        width = self._vb.width()
+        return width / (x1 - x0) if x1 > x0 and width > 0 else 1.0
 
     @property
     def brush_size(self) -> int:
@@ -227,9 +277,8 @@ class MaskCanvas(QtWidgets.QWidget):
         if size == self._brush_size:
             return
         self._brush_size = size
-        self._update_cursor_item(self._cursor_pos)
+        self._apply_cursor()
         self.brushSizeChanged.emit(size)
-        self.statusMessage.emit(f"Brush size {size} px")
 
     def step_brush_size(self, steps: int) -> None:
         """Grow (steps > 0) or shrink the brush by about 15 % per step (at least one pixel)."""
@@ -256,126 +305,64 @@ class MaskCanvas(QtWidgets.QWidget):
     def cancel_interaction(self) -> None:
         """Abandon a live stroke or open polygon, restoring the mask (nothing is committed)."""
         self._tool.cancel(self._bridge)
-        self._left_down = False
+        self._input.left_down = False
 
     def image_to_viewport(self, x: float, y: float) -> QtCore.QPoint:
         return self._view.viewport_point(self._vb, x, y)
 
-    # -- input, called by CanvasView ------------------------------------------------------------
-    def view_mouse_press(self, event: QtGui.QMouseEvent) -> None:
-        point = self._view.image_point(self._vb, event.position())
-        button = event.button()
-        if button == QtCore.Qt.MouseButton.MiddleButton or (
-            button == QtCore.Qt.MouseButton.LeftButton and self._space_held
-        ):
-            self._start_pan(event.position())
-        elif button == QtCore.Qt.MouseButton.LeftButton:
-            self._left_down = True
-            subtract = bool(event.modifiers() & _CUT_MODIFIERS)
-            self._tool.press(self._bridge, point.x(), point.y(), subtract)
+    # -- used by CanvasInput ----------------------------------------------------------------------
+    @property
+    def tool_context(self) -> _ToolBridge:
+        """The ``ToolContext`` the tools are driven with."""
+        return self._bridge
 
-    def view_mouse_move(self, event: QtGui.QMouseEvent) -> None:
-        if self._pan_from is not None:
-            self._pan_to(event.position())
-            return
-        point = self._view.image_point(self._vb, event.position())
+    def image_point(self, viewport_pos: QtCore.QPointF) -> QtCore.QPointF:
+        """A viewport position (sub-pixel) in image coordinates (x = column, y = row)."""
+        return self._view.image_point(self._vb, viewport_pos)
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        """Move the view by (dx, dy) image pixels."""
+        self._vb.translateBy(x=dx, y=dy)
+
+    def pointer_at(self, point: QtCore.QPointF | None) -> None:
+        """The pointer is over image point ``point`` (None: it left, or a pan began)."""
         self._update_cursor_item(point)
-        self._tool.move(self._bridge, point.x(), point.y(), self._left_down)
 
-    def view_mouse_release(self, event: QtGui.QMouseEvent) -> None:
-        if self._pan_from is not None and event.button() in (
-            QtCore.Qt.MouseButton.MiddleButton,
-            QtCore.Qt.MouseButton.LeftButton,
-        ):
-            self._pan_from = None
-            self.viewport().setCursor(QtCore.Qt.CursorShape.CrossCursor)
-        elif event.button() == QtCore.Qt.MouseButton.LeftButton and self._left_down:
-            self._left_down = False
-            point = self._view.image_point(self._vb, event.position())
-            self._tool.release(self._bridge, point.x(), point.y())
-
-    def view_double_click(self, event: QtGui.QMouseEvent) -> None:
-        if event.button() == QtCore.Qt.MouseButton.LeftButton and self._pan_from is None:
-            point = self._view.image_point(self._vb, event.position())
-            self._tool.double_click(self._bridge, point.x(), point.y())
-
-    def view_wheel(self, event: QtGui.QWheelEvent) -> None:
-        delta = event.angleDelta().y() or event.angleDelta().x()
-        if delta == 0:
-            return
-        if event.modifiers() & QtCore.Qt.KeyboardModifier.ControlModifier and self._tool.uses_brush:
-            self.step_brush_size(1 if delta > 0 else -1)
-            return
-        center = self._view.image_point(self._vb, event.position())
-        self.zoom(1.0015**delta, center)
-
-    def view_key_press(self, event: QtGui.QKeyEvent) -> bool:
-        key = event.key()
-        keys = QtCore.Qt.Key
-        if key == keys.Key_Space:
-            self._space_held = True
-        elif key == keys.Key_BracketLeft:
-            self.step_brush_size(-1)
-        elif key == keys.Key_BracketRight:
-            self.step_brush_size(1)
-        elif key in (keys.Key_Return, keys.Key_Enter):
-            self._tool.finish(self._bridge)
-        elif key == keys.Key_Backspace and self._tool.active:
-            self._tool.backtrack(self._bridge)
-        elif key == keys.Key_Escape and self._tool.active:
-            self.cancel_interaction()
-        else:
-            return False
-        return True
-
-    def view_wants_key(self, event: QtGui.QKeyEvent) -> bool:
-        keys = QtCore.Qt.Key
-        live = (keys.Key_Return, keys.Key_Enter, keys.Key_Escape, keys.Key_Backspace)
-        modifiers = event.modifiers() & ~QtCore.Qt.KeyboardModifier.KeypadModifier
-        return (
-            self._tool.active and event.key() in live and modifiers == QtCore.Qt.KeyboardModifier.NoModifier
-        )
-
-    def view_key_release(self, event: QtGui.QKeyEvent) -> bool:
-        if event.key() == QtCore.Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space_held = False
-            return True
-        return False
-
-    def view_leave(self) -> None:
-        self._update_cursor_item(None)
+    def refresh_cursor(self) -> None:
+        """Show the tool's cursor again (after a pan, or when the brush or zoom changed)."""
+        self._apply_cursor()
 
     # -- internals ------------------------------------------------------------------------------
-    def _start_pan(self, pos: QtCore.QPointF) -> None:
-        self._pan_from = QtCore.QPointF(pos)
-        self._update_cursor_item(None)
-        self.viewport().setCursor(QtCore.Qt.CursorShape.ClosedHandCursor)
+    def _footprint_px(self) -> float:
+        return self._brush_size * self.screen_scale()
 
-    def _pan_to(self, pos: QtCore.QPointF) -> None:
-        assert self._pan_from is not None
-        before = self._view.image_point(self._vb, self._pan_from)
-        now = self._view.image_point(self._vb, pos)
-        self._vb.translateBy(x=before.x() - now.x(), y=before.y() - now.y())
-        self._pan_from = QtCore.QPointF(pos)
+    def _apply_cursor(self) -> None:
+        """Set the pointer to the tool's cursor at the current brush size and zoom."""
+        if self._input.holds_pointer:
+            return  # the hand stays while panning
+        self.viewport().setCursor(cursor_for(self._tool.cursor, self._footprint_px()))
+        self._update_cursor_item(self._cursor_pos)
 
     def _update_cursor_item(self, point: QtCore.QPointF | None) -> None:
+        # The scene outline only stands in for footprints too wide for a cursor image.
         self._cursor_pos = point
-        show = point is not None and self._tool.uses_brush and self._mask is not None
+        show = (
+            point is not None
+            and self._tool.uses_brush
+            and self._mask is not None
+            and not footprint_fits(self._footprint_px())
+        )
         self._cursor.show_at(point if show else None, self._brush_size)
 
     def _show_path(self, points: list[Point] | None, closed: bool) -> None:
         self._path.show_points(points, closed)
 
-    def _set_map(self, mode: ViewMode, values: np.ndarray | None) -> None:
-        if values is not None:
-            if values.ndim != 2 or (self._image is not None and values.shape != self._image.shape[:2]):
-                raise MaskError(f"{mode.value} map of shape {values.shape} does not match the image")
-            values = np.asarray(values, dtype=np.float32)
-        self._maps[mode] = values
-        self._update_heat()
+    def _image_shape(self) -> tuple[int, int] | None:
+        return None if self._image is None else (int(self._image.shape[0]), int(self._image.shape[1]))
 
-    def _update_heat(self) -> None:
-        self._heat.show_map(self._maps.get(self._mode), self._mode)
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._maps.place(self.rect())
 
 
 def _edit_box(box: Box) -> tuple[int, int, int, int]:

@@ -6,6 +6,8 @@ stay one or two screen pixels wide at any zoom.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pyqtgraph as pg
 from meddisseg_studio.tools import ops
@@ -13,22 +15,31 @@ from meddisseg_studio.tools.ops import Point
 from meddisseg_studio.widgets.canvas_overlay import ViewMode
 from PySide6 import QtCore, QtGui, QtWidgets
 
-_HEAT_MAPS = {ViewMode.PROBABILITY: "inferno", ViewMode.UNCERTAINTY: "viridis"}
+#: The colour map of each model map: the heat layer and the colour legend both read it from here.
+HEAT_COLORMAPS = {ViewMode.PROBABILITY: "inferno", ViewMode.UNCERTAINTY: "viridis"}
+
+
+@cache
+def heat_lut(mode: ViewMode) -> np.ndarray:
+    """The 256×3 uint8 lookup table that colours ``mode``'s map (low values first)."""
+    lut = pg.colormap.get(HEAT_COLORMAPS[mode]).getLookupTable(nPts=256, alpha=False)
+    lut = np.ascontiguousarray(lut[:, :3], dtype=np.uint8)
+    lut.setflags(write=False)
+    return lut
+
+
+def heat_levels(mode: ViewMode, values: np.ndarray) -> tuple[float, float]:
+    """The value range the colours span: 0..1 for probability, 0..the map's maximum for uncertainty."""
+    if mode is ViewMode.PROBABILITY:
+        return 0.0, 1.0
+    top = float(np.nanmax(values)) if values.size else 0.0
+    return 0.0, max(top if np.isfinite(top) else 0.0, 1e-6)
 
 
 def cosmetic_pen(colour: QtGui.QColor, width: float) -> QtGui.QPen:
     pen = QtGui.QPen(colour, width)
     pen.setCosmetic(True)  # width in screen pixels whatever the zoom
     return pen
-
-
-def to_uint8(rgb: np.ndarray) -> np.ndarray:
-    """Display copy of an image: uint8 as is, anything else scaled by its maximum."""
-    if rgb.dtype == np.uint8:
-        return np.ascontiguousarray(rgb)
-    top = float(rgb.max()) if rgb.size else 1.0
-    scaled = rgb.astype(np.float32) * (255.0 / max(top, 1e-6))
-    return np.ascontiguousarray(np.clip(scaled, 0, 255).astype(np.uint8))
 
 
 class HeatLayer(pg.ImageItem):
@@ -40,12 +51,10 @@ class HeatLayer(pg.ImageItem):
         self.setVisible(False)
 
     def show_map(self, values: np.ndarray | None, mode: ViewMode) -> None:
-        if values is None or mode not in _HEAT_MAPS:
+        if values is None or mode not in HEAT_COLORMAPS:
             self.setVisible(False)
             return
-        top = 1.0 if mode is ViewMode.PROBABILITY else max(float(np.nanmax(values)), 1e-6)
-        lut = pg.colormap.get(_HEAT_MAPS[mode]).getLookupTable(nPts=256)
-        self.setImage(values, levels=(0.0, top), lut=lut, autoLevels=False)
+        self.setImage(values, levels=heat_levels(mode, values), lut=heat_lut(mode), autoLevels=False)
         self.setVisible(True)
 
 

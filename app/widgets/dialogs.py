@@ -7,6 +7,7 @@ test, and the questions asked are themselves checkable.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtGui import QColor
@@ -33,6 +34,12 @@ class Dialogs:
         """Free text (a reject reason); None when the user cancels."""
         text, ok = QInputDialog.getText(self.parent, title, prompt)
         return text.strip() if ok else None
+
+    def ask_reject_reason(self, key: str, reasons: Sequence[str]) -> str | None:
+        """A reason from the pick-list (or typed under "other…"); None when the user cancels."""
+        from .reject_dialog import RejectDialog
+
+        return RejectDialog.ask(key, reasons, self.parent)
 
     def confirm(self, title: str, text: str, accept: str, reject: str = "Cancel") -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self.parent)
@@ -76,6 +83,7 @@ class ScriptedDialogs(Dialogs):
         self.asked: list[str] = []
         self.exports: list[tuple[list[str], Path] | None] = []
         self.colours: list[QColor | None] = []
+        self.offered_reasons: tuple[str, ...] = ()  # the pick-list the last reject offered
 
     def choose_folder(self, title: str, start: Path | None = None) -> Path | None:
         self.asked.append(title)
@@ -87,6 +95,11 @@ class ScriptedDialogs(Dialogs):
 
     def ask_reason(self, title: str, prompt: str) -> str | None:
         self.asked.append(title)
+        return self.reasons.pop(0) if self.reasons else None
+
+    def ask_reject_reason(self, key: str, reasons: Sequence[str]) -> str | None:
+        self.asked.append(f"Reject image: {key}")
+        self.offered_reasons = tuple(reasons)
         return self.reasons.pop(0) if self.reasons else None
 
     def confirm(self, title: str, text: str, accept: str, reject: str = "Cancel") -> bool:

@@ -18,6 +18,7 @@ STATUS_COLOURS: dict[str, str] = {
     "edited": "#fb8c00",
     "approved": "#43a047",
     "rejected": "#e53935",
+    "changed": "#d81b60",  # changed after approval: needs approving again
     "error": "#6a1b9a",
 }
 
@@ -45,6 +46,9 @@ def status_icon(status: str) -> QIcon:
     elif status in ("rejected", "error"):
         painter.drawLine(QPointF(12, 12), QPointF(20, 20))
         painter.drawLine(QPointF(20, 12), QPointF(12, 20))
+    elif status == "changed":  # "!": the approval no longer holds
+        painter.drawLine(QPointF(16, 10), QPointF(16, 17))
+        painter.drawPoint(QPointF(16, 21.5))
     painter.end()
     return QIcon(pixmap)
 

@@ -3,7 +3,8 @@
 Rows are built from ``project.entries`` without touching the files, so 10,000 images
 open instantly; thumbnails arrive later from :class:`ThumbnailCache` for visible rows only.
 Unreadable files (``entry.error`` or a failed thumbnail decode) are marked in the row
-text, tooltip and badge instead of raising.
+text, tooltip and badge instead of raising. Names are elided in the middle to the list's width
+(``ImageRowDelegate``), with the full name as the tooltip; a rejected row shows its reason.
 """
 
 # ruff: noqa: N815 - Qt signal names are camelCase, as in Qt and the canvas contract
@@ -16,7 +17,9 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QLabel, QListView, QVBoxLayout, QWidget
 
+from ..state.model import ReviewStatus
 from .icons import STATUS_COLOURS, status_icon
+from .image_row_delegate import ImageRowDelegate
 from .thumbnails import THUMB_SIZE, ThumbnailCache
 
 FILTERS: tuple[tuple[str, str], ...] = (
@@ -26,10 +29,11 @@ FILTERS: tuple[tuple[str, str], ...] = (
     ("proposed", "Proposed"),
     ("edited", "Edited"),
     ("approved", "Approved"),
+    ("changed", "Changed after approval"),
     ("rejected", "Rejected"),
     ("error", "Unreadable"),
 )
-UNREVIEWED = frozenset({"new", "proposed", "edited"})
+UNREVIEWED = frozenset({"new", "proposed", "edited", "changed"})
 
 KeyRole = Qt.ItemDataRole.UserRole + 1
 StatusRole = Qt.ItemDataRole.UserRole + 2
@@ -39,6 +43,17 @@ _Index = QModelIndex | QPersistentModelIndex
 
 def status_name(entry: Any) -> str:
     return str(getattr(entry.status, "value", entry.status))
+
+
+def status_text(entry: Any) -> str:
+    """The status as a reader sees it: "changed after approval", "rejected: image quality"."""
+    name = status_name(entry)
+    try:
+        text = ReviewStatus(name).label
+    except ValueError:
+        text = name
+    reason = getattr(entry, "reject_reason", None)
+    return f"{text}: {reason}" if reason and name == ReviewStatus.REJECTED else text
 
 
 class ImageListModel(QAbstractListModel):
@@ -54,6 +69,7 @@ class ImageListModel(QAbstractListModel):
         self._filter = "all"
         thumbnails.loaded.connect(self._refresh_key)
         thumbnails.failed.connect(self._on_thumb_failed)
+        thumbnails.restyled.connect(self._refresh_all)
 
     # -- population ---------------------------------------------------------------
     def set_entries(self, entries: list[Any]) -> None:
@@ -114,6 +130,10 @@ class ImageListModel(QAbstractListModel):
             index = self.index(row)
             self.dataChanged.emit(index, index)
 
+    def _refresh_all(self) -> None:
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+
     def _on_thumb_failed(self, key: str, reason: str) -> None:
         self._errors[key] = reason
         self._refresh_key(key)
@@ -128,7 +148,7 @@ class ImageListModel(QAbstractListModel):
         entry = self._entries[self._rows[index.row()]]
         status = self._status(entry)
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{entry.key}\n{status}"
+            return f"{entry.key}\n{'unreadable' if status == 'error' else status_text(entry)}"
         if role == Qt.ItemDataRole.DecorationRole:
             if status == "error":
                 return status_icon("error")
@@ -139,11 +159,9 @@ class ImageListModel(QAbstractListModel):
                 return status_icon(status)
             return thumb
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [str(entry.path), f"status: {status}"]
+            lines = [entry.key, str(entry.path), f"status: {status_text(entry)}"]
             if error := self.error_of(entry):
                 lines.append(f"error: {error}")
-            if reason := getattr(entry, "reject_reason", None):
-                lines.append(f"reason: {reason}")
             return "\n".join(lines)
         if role == Qt.ItemDataRole.ForegroundRole:
             return QColor(STATUS_COLOURS[status]) if status in ("error", "rejected") else None
@@ -179,6 +197,11 @@ class ImageListPanel(QWidget):
         self.view.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
         self.view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
         self.view.setMinimumWidth(220)
+        # Long names are elided in the middle instead of widening the list (no horizontal bar).
+        self.view.setItemDelegate(ImageRowDelegate(self.view))
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.view.setWordWrap(False)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter_box)

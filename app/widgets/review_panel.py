@@ -1,31 +1,39 @@
-"""Review controls: approve, reject with a reason, next unreviewed, and the uncertainty queue."""
+"""Review controls: approve, reject with a reason, next unreviewed, and the uncertainty queue.
+
+Names are elided in the middle (full name in the tooltip), so a long file name never widens
+the panel into a horizontal scrollbar.
+"""
 
 # ruff: noqa: N815 - Qt signal names are camelCase, as in Qt and the canvas contract
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
 )
 
-from .image_list import status_name
+from .elided_label import ElidedLabel
+from .image_list import status_text
 
 
 def _button(action: QAction) -> QToolButton:
     button = QToolButton()
     button.setDefaultAction(action)
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     return button
 
 
@@ -38,35 +46,39 @@ class ReviewPanel(QGroupBox):
         self, approve: QAction, reject: QAction, next_unreviewed: QAction, next_uncertain: QAction
     ) -> None:
         super().__init__("Review")
-        row = QHBoxLayout()
-        for action in (approve, reject, next_unreviewed):
-            row.addWidget(_button(action))
+        # Two buttons a row: one row of all four would set the panel's minimum width (no h-scroll).
+        buttons = QGridLayout()
+        for n, action in enumerate((approve, reject, next_unreviewed, next_uncertain)):
+            buttons.addWidget(_button(action), n // 2, n % 2)
+        self.name_label = ElidedLabel("")
+        font = self.name_label.font()
+        font.setBold(True)
+        self.name_label.setFont(font)
         self.status_label = QLabel("No image")
         self.status_label.setWordWrap(True)
         self.queue = QListWidget()
         self.queue.setToolTip("Unreviewed images, most uncertain first (double-click to open)")
+        self.queue.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.queue.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.queue.itemActivated.connect(
             lambda item: self.imageActivated.emit(item.data(Qt.ItemDataRole.UserRole))
         )
         layout = QVBoxLayout(self)
-        layout.addLayout(row)
+        layout.addLayout(buttons)
+        layout.addWidget(self.name_label)
         layout.addWidget(self.status_label)
-        header = QHBoxLayout()
-        header.addWidget(QLabel("Uncertainty queue"))
-        header.addStretch(1)
-        header.addWidget(_button(next_uncertain))
-        layout.addLayout(header)
+        layout.addWidget(QLabel("Uncertainty queue"))
         layout.addWidget(self.queue)
 
     def show_entry(self, entry: Any | None) -> None:
         if entry is None:
+            self.name_label.setText("")
             self.status_label.setText("No image")
             return
-        text = f"<b>{entry.key}</b>: {status_name(entry)}"
-        if entry.reject_reason:
-            text += f"<br>reason: {entry.reject_reason}"
+        self.name_label.setText(entry.key)
+        text = escape(status_text(entry))
         if entry.error:
-            text += f"<br><span style='color:#6a1b9a'>unreadable: {entry.error}</span>"
+            text += f"<br><span style='color:#6a1b9a'>unreadable: {escape(entry.error)}</span>"
         self.status_label.setText(text)
 
     def set_queue(self, entries: Iterable[Any], limit: int = 200) -> None:
@@ -78,4 +90,5 @@ class ReviewPanel(QGroupBox):
             unc = "–" if entry.uncertainty is None else f"{entry.uncertainty:.3f}"
             item = QListWidgetItem(f"{unc}  {entry.key}")
             item.setData(Qt.ItemDataRole.UserRole, entry.key)
+            item.setToolTip(entry.key)
             self.queue.addItem(item)

@@ -4,6 +4,10 @@ The list model asks for a thumbnail only when the view paints a row, i.e. only f
 visible rows. Requests queue in a private pool; when the user scrolls, queued requests
 for rows that scrolled away are dropped (``drop_queued``) and the newly visible rows ask
 again on their next paint.
+
+The cache keeps the small decoded arrays (8- or 16-bit) and draws them through the display
+window/level (``set_levels``), so changing brightness/contrast re-draws thumbnails without
+decoding a file again. Display only, like the canvas: nothing here feeds a proposal.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from PySide6.QtGui import QImage
 
 from meddisseg_core.errors import MedDisSegError
 
+from ..state.display import DisplayLevels, to_display
+
 log = logging.getLogger(__name__)
 
 THUMB_SIZE = 64
@@ -32,20 +38,30 @@ def _default_reader(path: Path) -> np.ndarray:
     return codec.read_image(path)
 
 
-def make_thumbnail(image: np.ndarray, size: int = THUMB_SIZE) -> QImage:
-    """Downscale an RGB (uint8 or uint16) array into a size×size-bounded QImage."""
-    if image.dtype != np.uint8:
-        image = (image.astype(np.float32) * (255.0 / max(float(image.max()), 1.0))).astype(np.uint8)
+def shrink(image: np.ndarray, size: int = THUMB_SIZE) -> np.ndarray:
+    """Downscale an RGB (uint8 or uint16) array to fit size×size, keeping its bit depth."""
     h, w = image.shape[:2]
     scale = size / max(h, w)
     small = cv2.resize(image, (max(int(w * scale), 1), max(int(h * scale), 1)), interpolation=cv2.INTER_AREA)
-    small = np.ascontiguousarray(small[..., :3])
-    qimage = QImage(small.data, small.shape[1], small.shape[0], small.strides[0], QImage.Format.Format_RGB888)
+    if small.ndim == 2:
+        small = np.repeat(small[:, :, None], 3, axis=2)
+    return np.ascontiguousarray(small[..., :3])
+
+
+def to_qimage(rgb8: np.ndarray) -> QImage:
+    """A QImage copy of an H×W×3 uint8 array."""
+    rgb8 = np.ascontiguousarray(rgb8)
+    qimage = QImage(rgb8.data, rgb8.shape[1], rgb8.shape[0], rgb8.strides[0], QImage.Format.Format_RGB888)
     return qimage.copy()  # detach from the numpy buffer before it goes out of scope
 
 
+def make_thumbnail(image: np.ndarray, size: int = THUMB_SIZE, levels: DisplayLevels | None = None) -> QImage:
+    """Downscale an RGB (uint8 or uint16) array into a size×size-bounded QImage for display."""
+    return to_qimage(to_display(shrink(image, size), levels))
+
+
 class _Signals(QObject):
-    loaded = Signal(str, QImage)
+    loaded = Signal(str, object)  # key, the small array (8- or 16-bit RGB)
     failed = Signal(str, str)
 
 
@@ -59,7 +75,7 @@ class _ThumbnailTask(QRunnable):
 
     def run(self) -> None:
         try:
-            thumb = make_thumbnail(self.reader(self.path))
+            thumb = shrink(self.reader(self.path))
         except MedDisSegError as exc:
             self.signals.failed.emit(self.key, str(exc))
         except Exception as exc:  # a bad file must mark its row, never kill the pool thread
@@ -74,6 +90,7 @@ class ThumbnailCache(QObject):
 
     loaded = Signal(str)
     failed = Signal(str, str)
+    restyled = Signal()  # the display levels changed: every thumbnail looks different now
 
     def __init__(
         self,
@@ -85,7 +102,9 @@ class ThumbnailCache(QObject):
         super().__init__(parent)
         self.capacity = capacity
         self._reader = reader or _default_reader
-        self._images: OrderedDict[str, QImage] = OrderedDict()
+        self._small: OrderedDict[str, np.ndarray] = OrderedDict()  # decoded, LRU order
+        self._images: dict[str, QImage] = {}  # drawn through the current levels
+        self._levels = DisplayLevels()
         self._pending: set[str] = set()
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(threads)
@@ -95,13 +114,28 @@ class ThumbnailCache(QObject):
         self.requests = 0  # how many decodes were scheduled (tests check laziness with it)
 
     def get(self, key: str) -> QImage | None:
+        small = self._small.get(key)
+        if small is None:
+            return None
+        self._small.move_to_end(key)
         image = self._images.get(key)
-        if image is not None:
-            self._images.move_to_end(key)
+        if image is None:
+            image = self._images[key] = to_qimage(to_display(small, self._levels))
         return image
 
+    @property
+    def levels(self) -> DisplayLevels:
+        return self._levels
+
+    def set_levels(self, levels: DisplayLevels) -> None:
+        """Draw thumbnails through ``levels`` from now on (no file is decoded again)."""
+        if levels != self._levels:
+            self._levels = levels
+            self._images.clear()
+            self.restyled.emit()
+
     def request(self, key: str, path: Path) -> None:
-        if key in self._images or key in self._pending:
+        if key in self._small or key in self._pending:
             return
         self._pending.add(key)
         self.requests += 1
@@ -113,17 +147,20 @@ class ThumbnailCache(QObject):
         self._pending.clear()
 
     def invalidate(self, key: str) -> None:
+        self._small.pop(key, None)
         self._images.pop(key, None)
 
     def wait(self, msecs: int = 10_000) -> bool:
         return self._pool.waitForDone(msecs)
 
-    def _on_loaded(self, key: str, image: QImage) -> None:
+    def _on_loaded(self, key: str, small: np.ndarray) -> None:
         self._pending.discard(key)
-        self._images[key] = image
-        self._images.move_to_end(key)
-        while len(self._images) > self.capacity:
-            self._images.popitem(last=False)
+        self._small[key] = small
+        self._images.pop(key, None)
+        self._small.move_to_end(key)
+        while len(self._small) > self.capacity:
+            evicted, _ = self._small.popitem(last=False)
+            self._images.pop(evicted, None)
         self.loaded.emit(key)
 
     def _on_failed(self, key: str, reason: str) -> None:
