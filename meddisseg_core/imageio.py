@@ -13,9 +13,12 @@ pipeline read images that way, and masks are read the same way so they stay alig
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 import struct
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import cv2
 import numpy as np
@@ -259,17 +262,61 @@ def write_mask_png(path: Path | str, mask: np.ndarray) -> None:
     atomic_write_bytes(path, encode_mask_png(mask))
 
 
-def list_images(folder: Path | str) -> list[Path]:
-    """Image files directly in ``folder`` with a supported extension (any case), sorted by name.
+class ImageScan(NamedTuple):
+    """The image files of a folder: readable ``images`` and ``unreadable`` (path, reason) pairs."""
+
+    images: list[Path]
+    unreadable: list[tuple[Path, str]]
+
+
+def unreadable_reason(error: OSError) -> str:
+    """Why a folder entry that looks like an image cannot be opened, in words for the user."""
+    if error.errno == errno.ELOOP:
+        return "symbolic link loop: the link leads back to itself (too many levels of symbolic links)"
+    if error.errno == errno.ENOENT:
+        return "broken symbolic link: its target does not exist"
+    return f"cannot open ({error.strerror or error})"
+
+
+def is_image_name(name: str) -> bool:
+    """A visible file name with a supported suffix (any case).
 
     Hidden files are skipped: macOS leaves ``._name.jpg`` resource forks beside real images.
+    """
+    return not name.startswith(".") and os.path.splitext(name)[1].lower() in SUPPORTED_EXTENSIONS
+
+
+def scan_images(folder: Path | str) -> ImageScan:
+    """Image files directly in ``folder`` (sorted by name), and those that cannot be opened.
+
+    A symbolic link loop or a broken link with an image name is reported with its reason
+    instead of being skipped silently (or stopping the scan).
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise ImageReadError(folder, "not a folder")
-    found = [
-        entry
-        for entry in folder.iterdir()
-        if entry.suffix.lower() in SUPPORTED_EXTENSIONS and not entry.name.startswith(".") and entry.is_file()
-    ]
-    return sorted(found, key=lambda p: p.name)
+    images: list[Path] = []
+    unreadable: list[tuple[Path, str]] = []
+    try:
+        with os.scandir(folder) as entries:
+            listed = [entry for entry in entries if is_image_name(entry.name)]
+    except OSError as exc:
+        raise ImageReadError(folder, f"cannot list the folder ({exc.strerror or exc})") from exc
+    for entry in listed:
+        path = Path(entry.path)
+        try:
+            if stat.S_ISREG(os.stat(path).st_mode):  # follows links, so a loop raises here
+                images.append(path)
+        except OSError as exc:
+            unreadable.append((path, unreadable_reason(exc)))
+    images.sort(key=lambda p: p.name)
+    unreadable.sort(key=lambda item: item[0].name)
+    return ImageScan(images, unreadable)
+
+
+def list_images(folder: Path | str) -> list[Path]:
+    """Image files directly in ``folder`` with a supported extension (any case), sorted by name.
+
+    Entries that cannot be opened are left out; :func:`scan_images` also says which and why.
+    """
+    return scan_images(folder).images

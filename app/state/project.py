@@ -104,11 +104,13 @@ class Project:
         labels = list_labels(layout)
         rows = store.load_rows()
         entries = []
-        for key, path in list_images(layout, skip=frozenset({state})):
+        for key, path, error in list_images(layout, skip=frozenset({state})):
             entry = ImageEntry(key=key, path=path, label_path=label_for(labels, key))
             row = rows.get(key)
             if row is not None:
                 entry_from_row(entry, row)
+            if error is not None:  # what the listing sees now beats what was stored
+                entry.error = error
             entries.append(entry)
         store.remove_stale_temp_files()
         return cls(layout, state, store, entries, reason, max_pixels)
