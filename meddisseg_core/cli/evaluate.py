@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from meddisseg_core.cli.common import FailureLog, add_model_arguments, batched, build_predictor, progress
-from meddisseg_core.errors import DatasetError, MaskError, MedDisSegError
 from meddisseg_core.data.splits import read_split_file
+from meddisseg_core.errors import DatasetError, MaskError, MedDisSegError
 from meddisseg_core.imageio import SUPPORTED_EXTENSIONS, read_image, read_mask_grey, scan_images
 from meddisseg_core.inference.preprocessing import resize_map
 from meddisseg_core.metrics import (

@@ -8,9 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from meddisseg_core.imageio import write_mask_png
-
 from meddisseg_core.cli import predict as predict_module
+from meddisseg_core.imageio import write_mask_png
 
 
 def _never(*_args: object, **_kwargs: object) -> None:
@@ -49,6 +48,6 @@ def test_output_under_a_file_is_refused_too(
     blocker = tmp_path / "file"
     blocker.write_text("x")
     monkeypatch.setattr(predict_module, "build_predictor", _never)
-    argv = ["predict", "--weights", "w.safetensors", "--input", str(images), "--output", str(blocker / "masks")]
-    assert run_cli(argv) == 2
+    argv = ["predict", "--weights", "w.safetensors", "--input", str(images)]
+    assert run_cli([*argv, "--output", str(blocker / "masks")]) == 2
     assert str(blocker / "masks") in capsys.readouterr().err
