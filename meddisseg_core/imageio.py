@@ -186,6 +186,24 @@ def to_uint8(image: np.ndarray) -> np.ndarray:
     return np.rint(image.astype(np.float32) / 257.0).astype(np.uint8)
 
 
+def to_model_uint8(image: np.ndarray) -> np.ndarray:
+    """THE pixel rule for a model's input: any image we read, as contiguous RGB H×W×3 uint8.
+
+    16-bit samples are divided by 257 and rounded (:func:`to_uint8`), so full scale stays full
+    scale and no image-dependent stretch is applied: the same file gives the same input in the
+    app, in ``meddisseg predict``/``evaluate`` and in training. Grey is replicated and alpha
+    dropped. Display contrast is a separate, view-only matter (never fed to a model).
+    Raises ValueError for other dtypes or channel counts.
+    """
+    if image.dtype not in (np.uint8, np.uint16):
+        raise ValueError(f"expected uint8 or uint16 pixels, got {image.dtype}")
+    if image.ndim == 2:
+        image = np.repeat(image[:, :, None], 3, axis=2)
+    if image.ndim != 3 or image.shape[2] not in (3, 4):
+        raise ValueError(f"expected an image H×W, H×W×3 or H×W×4, got shape {image.shape}")
+    return np.ascontiguousarray(to_uint8(image[:, :, :3]))
+
+
 def read_image(path: Path | str, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
     """RGB H×W×3 uint8 or uint16 of an image file; grey is replicated, alpha dropped.
 

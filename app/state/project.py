@@ -20,6 +20,7 @@ from meddisseg_studio.state.store import StateStore, entry_from_row
 from meddisseg_studio.state.undo import UndoHistory
 
 from meddisseg_core.errors import DatasetError, ImageReadError
+from meddisseg_core.imageio import to_model_uint8
 
 STATE_DIR_NAME = ".meddisseg-studio"
 READ_ONLY_ON_REQUEST = "opened read-only on request"
@@ -182,6 +183,15 @@ class Project:
             self._record_error(entry, None)
         self._image_cache = (key, rgb)
         return rgb
+
+    def load_model_input(self, key: str) -> np.ndarray:
+        """The image as the model sees it: RGB uint8 by ``imageio.to_model_uint8`` (16-bit / 257).
+
+        Never the display image (whose 16-bit contrast is a view setting), so a proposal made
+        here equals ``meddisseg predict``'s. Safe on a worker thread: nothing is cached or
+        recorded; an unreadable file raises ImageReadError.
+        """
+        return to_model_uint8(codec.read_image(self.entry(key).path, self.max_pixels))
 
     def _record_error(self, entry: ImageEntry, message: str | None) -> None:
         entry.error = message

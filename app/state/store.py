@@ -232,7 +232,7 @@ class StateStore:
         if self.read_only:
             raise SaveError(path, "the state folder is read-only")
         arrays: dict[str, np.ndarray] = {
-            "probability": proposal.probability.astype(np.float16),
+            "probability": half_keeping_decision(proposal.probability, proposal.threshold),
             "model_id": np.array(proposal.model_id),
             "threshold": np.array(proposal.threshold, dtype=np.float64),
         }
@@ -261,6 +261,26 @@ class StateStore:
                 )
         except (OSError, ValueError, KeyError, EOFError) as exc:
             raise StateCorruptError(path, f"stored proposal cannot be read ({exc})") from exc
+
+
+def half_keeping_decision(probability: np.ndarray, threshold: float) -> np.ndarray:
+    """A float16 copy of ``probability`` that thresholds at ``threshold`` exactly as the float32 map.
+
+    Rounding to float16 moves values by up to 2.4e-4 near 0.5, which flips the odd pixel across
+    the threshold; those pixels get the nearest float16 on their own side instead. So the stored
+    proposal gives, at the threshold it was made with, the same mask as ``meddisseg predict``.
+    """
+    t32 = np.float32(threshold)  # numpy compares a float32 map with a Python float in float32
+    half = probability.astype(np.float16)
+    above = probability > t32
+    wrong = (half.astype(np.float32) > t32) != above
+    if wrong.any():
+        t16 = np.float16(threshold)
+        up = t16 if np.float32(t16) > t32 else np.nextafter(t16, np.float16(np.inf))
+        down = t16 if np.float32(t16) <= t32 else np.nextafter(t16, np.float16(-np.inf))
+        half[wrong & above] = up
+        half[wrong & ~above] = down
+    return half
 
 
 def entry_from_row(entry: ImageEntry, row: dict[str, Any]) -> None:
