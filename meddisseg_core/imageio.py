@@ -127,7 +127,10 @@ def read_header(path: Path | str) -> tuple[str, int, int]:
     path = Path(path)
     try:
         with path.open("rb") as stream:
-            kind = sniff_format(stream.read(8))
+            head = stream.read(8)
+            if not head:
+                raise ImageReadError(path, "the file is empty (0 bytes)")
+            kind = sniff_format(head)
             if kind is None:
                 raise ImageReadError(path, "not a supported image (expected JPEG, PNG, BMP or TIFF)")
             parser = {"png": _png_size, "jpeg": _jpeg_size, "bmp": _bmp_size, "tiff": _tiff_size}[kind]
