@@ -16,10 +16,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from meddisseg_core.errors import ImageReadError
+from meddisseg_core.errors import ImageReadError, MedDisSegError
 
 from .controller_guard import guarded, report
 from .state.edits import MaskEdit
+from .state.errors import StateLockedError
 from .state.model import ReviewStatus
 from .state.project import Project
 from .state.reject_reasons import DEFAULT_REJECT_REASONS
@@ -79,7 +80,11 @@ class StudioController(QObject):
             "fresh state for it? (Nothing is deleted.)"
         )
         if path is not None and self.dialogs.confirm("Damaged state", text, "Quarantine", "Leave it"):
-            moved = quarantine_and_reset(path)
+            try:
+                moved = quarantine_and_reset(path)
+            except MedDisSegError as moving:  # read-only folder, or not damaged after all
+                self.on_error("Cannot move the damaged file", str(moving))
+                return
             self.message.emit(f"Moved the damaged file to {moved}")
             if self.project is None and self._pending_open is not None:
                 self.open_folder(*self._pending_open)
@@ -90,10 +95,18 @@ class StudioController(QObject):
 
     # -- project ------------------------------------------------------------------
     @guarded("open the folder")
-    def open_folder(self, folder: Path | str, state_dir: Path | str | None = None) -> None:
+    def open_folder(
+        self, folder: Path | str, state_dir: Path | str | None = None, *, read_only: bool = False
+    ) -> None:
         folder = Path(folder)
         self._pending_open = (folder, Path(state_dir) if state_dir else None)
-        project = Project.open(folder, state_dir=state_dir)
+        try:
+            project = Project.open(folder, state_dir=state_dir, read_only=read_only)
+        except StateLockedError as exc:  # in use elsewhere, not damaged: offer to look read-only
+            self._pending_open = None
+            if self.dialogs.confirm("Folder in use", str(exc), "Open read-only", "Cancel"):
+                self.open_folder(folder, state_dir, read_only=True)
+            return
         self._pending_open = None
         self.close_project()
         self.project = project
@@ -101,7 +114,9 @@ class StudioController(QObject):
         if subscribe is not None:
             subscribe(self._on_project_event)
         self.message.emit(f"Opened {folder} with {len(project.entries)} image(s)")
-        if project.read_only:
+        if read_only:
+            self.message.emit(f"Opened {folder} read-only: edits and reviews are not saved")
+        elif project.read_only:
             self.dialogs.info(
                 "Read-only state folder",
                 f"{project.state_dir} cannot be written ({project.read_only_reason}).\n\nYou can look, "

@@ -21,7 +21,6 @@ from meddisseg_core.errors import CheckpointError, MedDisSegError
 
 from .controller import StudioController
 from .controller_guard import guarded, report
-from .state import codec
 from .state.model import Proposal, ReviewStatus
 from .workers.export_worker import ExportWorker
 from .workers.job import Job, Worker
@@ -193,10 +192,8 @@ class JobController(QObject):
         project = self.studio.project
         with_unc = bool(getattr(self.predictor, "has_uncertainty", False))
 
-        def load(key: str) -> np.ndarray:
-            # Decode without Project.load_image: that one records errors in the (GUI-thread) database.
-            return codec.to_display_rgb(codec.read_image(project.entry(key).path, project.max_pixels))
-
+        # The model's pixel rule, not the display image; it records nothing (worker thread).
+        load = project.load_model_input
         self._start(
             f"Proposing {len(keys)} image(s)",
             len(keys),

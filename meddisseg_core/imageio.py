@@ -13,9 +13,12 @@ pipeline read images that way, and masks are read the same way so they stay alig
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 import struct
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import cv2
 import numpy as np
@@ -124,7 +127,10 @@ def read_header(path: Path | str) -> tuple[str, int, int]:
     path = Path(path)
     try:
         with path.open("rb") as stream:
-            kind = sniff_format(stream.read(8))
+            head = stream.read(8)
+            if not head:
+                raise ImageReadError(path, "the file is empty (0 bytes)")
+            kind = sniff_format(head)
             if kind is None:
                 raise ImageReadError(path, "not a supported image (expected JPEG, PNG, BMP or TIFF)")
             parser = {"png": _png_size, "jpeg": _jpeg_size, "bmp": _bmp_size, "tiff": _tiff_size}[kind]
@@ -181,6 +187,24 @@ def to_uint8(image: np.ndarray) -> np.ndarray:
         raise TypeError(f"to_uint8 expects uint8 or uint16, got {image.dtype}")
     # 65535 / 257 == 255 exactly, so full scale maps to full scale.
     return np.rint(image.astype(np.float32) / 257.0).astype(np.uint8)
+
+
+def to_model_uint8(image: np.ndarray) -> np.ndarray:
+    """THE pixel rule for a model's input: any image we read, as contiguous RGB H×W×3 uint8.
+
+    16-bit samples are divided by 257 and rounded (:func:`to_uint8`), so full scale stays full
+    scale and no image-dependent stretch is applied: the same file gives the same input in the
+    app, in ``meddisseg predict``/``evaluate`` and in training. Grey is replicated and alpha
+    dropped. Display contrast is a separate, view-only matter (never fed to a model).
+    Raises ValueError for other dtypes or channel counts.
+    """
+    if image.dtype not in (np.uint8, np.uint16):
+        raise ValueError(f"expected uint8 or uint16 pixels, got {image.dtype}")
+    if image.ndim == 2:
+        image = np.repeat(image[:, :, None], 3, axis=2)
+    if image.ndim != 3 or image.shape[2] not in (3, 4):
+        raise ValueError(f"expected an image H×W, H×W×3 or H×W×4, got shape {image.shape}")
+    return np.ascontiguousarray(to_uint8(image[:, :, :3]))
 
 
 def read_image(path: Path | str, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
@@ -259,17 +283,61 @@ def write_mask_png(path: Path | str, mask: np.ndarray) -> None:
     atomic_write_bytes(path, encode_mask_png(mask))
 
 
-def list_images(folder: Path | str) -> list[Path]:
-    """Image files directly in ``folder`` with a supported extension (any case), sorted by name.
+class ImageScan(NamedTuple):
+    """The image files of a folder: readable ``images`` and ``unreadable`` (path, reason) pairs."""
+
+    images: list[Path]
+    unreadable: list[tuple[Path, str]]
+
+
+def unreadable_reason(error: OSError) -> str:
+    """Why a folder entry that looks like an image cannot be opened, in words for the user."""
+    if error.errno == errno.ELOOP:
+        return "symbolic link loop: the link leads back to itself (too many levels of symbolic links)"
+    if error.errno == errno.ENOENT:
+        return "broken symbolic link: its target does not exist"
+    return f"cannot open ({error.strerror or error})"
+
+
+def is_image_name(name: str) -> bool:
+    """A visible file name with a supported suffix (any case).
 
     Hidden files are skipped: macOS leaves ``._name.jpg`` resource forks beside real images.
+    """
+    return not name.startswith(".") and os.path.splitext(name)[1].lower() in SUPPORTED_EXTENSIONS
+
+
+def scan_images(folder: Path | str) -> ImageScan:
+    """Image files directly in ``folder`` (sorted by name), and those that cannot be opened.
+
+    A symbolic link loop or a broken link with an image name is reported with its reason
+    instead of being skipped silently (or stopping the scan).
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise ImageReadError(folder, "not a folder")
-    found = [
-        entry
-        for entry in folder.iterdir()
-        if entry.suffix.lower() in SUPPORTED_EXTENSIONS and not entry.name.startswith(".") and entry.is_file()
-    ]
-    return sorted(found, key=lambda p: p.name)
+    images: list[Path] = []
+    unreadable: list[tuple[Path, str]] = []
+    try:
+        with os.scandir(folder) as entries:
+            listed = [entry for entry in entries if is_image_name(entry.name)]
+    except OSError as exc:
+        raise ImageReadError(folder, f"cannot list the folder ({exc.strerror or exc})") from exc
+    for entry in listed:
+        path = Path(entry.path)
+        try:
+            if stat.S_ISREG(os.stat(path).st_mode):  # follows links, so a loop raises here
+                images.append(path)
+        except OSError as exc:
+            unreadable.append((path, unreadable_reason(exc)))
+    images.sort(key=lambda p: p.name)
+    unreadable.sort(key=lambda item: item[0].name)
+    return ImageScan(images, unreadable)
+
+
+def list_images(folder: Path | str) -> list[Path]:
+    """Image files directly in ``folder`` with a supported extension (any case), sorted by name.
+
+    Entries that cannot be opened are left out; :func:`scan_images` also says which and why.
+    """
+    return scan_images(folder).images

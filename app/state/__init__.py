@@ -2,7 +2,14 @@
 
 from meddisseg_studio.state.autosave import AutosaveQueue
 from meddisseg_studio.state.edits import MaskEdit, diff_edit
-from meddisseg_studio.state.errors import SaveError, StateCorruptError, StateVersionError, UnknownImageError
+from meddisseg_studio.state.errors import (
+    SaveError,
+    StateCorruptError,
+    StateLockedError,
+    StateUnavailableError,
+    StateVersionError,
+    UnknownImageError,
+)
 from meddisseg_studio.state.model import ImageEntry, Proposal, ReviewStatus, Summary, SummaryRow
 from meddisseg_studio.state.project import STATE_DIR_NAME, Project
 from meddisseg_studio.state.session import EditSession
@@ -20,6 +27,8 @@ __all__ = [
     "ReviewStatus",
     "SaveError",
     "StateCorruptError",
+    "StateLockedError",
+    "StateUnavailableError",
     "StateVersionError",
     "Summary",
     "SummaryRow",

@@ -25,7 +25,11 @@ def read_image(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
 
 
 def to_display_rgb(image: np.ndarray) -> np.ndarray:
-    """RGB uint8 for display: 16-bit images are stretched from their own min..max."""
+    """RGB uint8 for display: 16-bit images are stretched from their own min..max.
+
+    Display only. A model is never fed this: its input is ``imageio.to_model_uint8`` (see
+    ``Project.load_model_input``), so the app proposes what ``meddisseg predict`` does.
+    """
     if image.dtype == np.uint8:
         return image
     lo = float(image.min())

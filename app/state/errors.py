@@ -19,6 +19,34 @@ class StateCorruptError(MedDisSegError):
         super().__init__(f"{self.path}: {reason}")
 
 
+class StateLockedError(MedDisSegError):
+    """Another process holds the state database (a write lock); nothing was changed.
+
+    Not damage: the UI offers to open the folder read-only instead (``Project.open(...,
+    read_only=True)``), never to move the file aside.
+    """
+
+    def __init__(self, path: Path | str, detail: str = "database is locked") -> None:
+        self.path = Path(path)
+        self.reason = detail
+        super().__init__(
+            f"{self.path.parent}: another program (or another copy of Med-DisSeg Studio) has this "
+            f"folder's annotation state open and is writing to it ({detail}). Close the other program and "
+            "try again, or open the folder read-only to look at it."
+        )
+
+
+class StateUnavailableError(MedDisSegError):
+    """The state database cannot be opened here (permissions, I/O), but is not known to be damaged."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(
+            f"{self.path}: cannot open the annotation state ({reason}); the file is left as it is"
+        )
+
+
 class SaveError(MedDisSegError):
     """A mask or state change could not be written; the in-memory data is kept."""
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from meddisseg_studio.state.codec import IMAGE_SUFFIXES
+
+from meddisseg_core.imageio import unreadable_reason
 
 
 @dataclass(frozen=True)
@@ -30,8 +33,16 @@ class FolderLayout:
         return FolderLayout(folder, folder, None)
 
 
-def _walk(root: Path, skip: frozenset[Path]) -> list[tuple[str, Path]]:
-    found: list[tuple[str, Path]] = []
+class Listed(NamedTuple):
+    """One file found by a listing: its key, path, and why it cannot be opened (or None)."""
+
+    key: str
+    path: Path
+    error: str | None = None
+
+
+def _walk(root: Path, skip: frozenset[Path]) -> list[Listed]:
+    found: list[Listed] = []
     pending = [(root, "")]
     while pending:
         folder, prefix = pending.pop()
@@ -43,20 +54,30 @@ def _walk(root: Path, skip: frozenset[Path]) -> list[tuple[str, Path]]:
         for item in items:
             if item.name.startswith("."):
                 continue
-            if item.is_dir(follow_symlinks=False):
-                path = Path(item.path)
-                if path not in skip:
-                    pending.append((path, f"{prefix}{item.name}/"))
-            elif item.is_file():
-                found.append((f"{prefix}{item.name}", Path(item.path)))
+            key = f"{prefix}{item.name}"
+            try:
+                if item.is_dir(follow_symlinks=False):
+                    path = Path(item.path)
+                    if path not in skip:
+                        pending.append((path, f"{key}/"))
+                elif item.is_file():  # follows a link: a loop raises ELOOP here
+                    found.append(Listed(key, Path(item.path)))
+                elif item.is_symlink():
+                    os.stat(item.path)  # a dangling link raises; a link to a folder is left alone
+            except OSError as exc:
+                found.append(Listed(key, Path(item.path), unreadable_reason(exc)))
     return found
 
 
-def list_images(layout: FolderLayout, skip: frozenset[Path] = frozenset()) -> list[tuple[str, Path]]:
-    """(key, path) of every supported image, sorted by key; suffixes case-insensitive."""
+def list_images(layout: FolderLayout, skip: frozenset[Path] = frozenset()) -> list[Listed]:
+    """Every supported image, sorted by key; suffixes case-insensitive.
+
+    Entries with an image name that cannot be opened (a symlink loop, a broken link) are listed
+    too, with ``error`` saying why, so the user sees them instead of losing them silently.
+    """
     files = _walk(layout.image_root, skip)
-    images = [(key, path) for key, path in files if os.path.splitext(key)[1].lower() in IMAGE_SUFFIXES]
-    images.sort(key=lambda item: item[0])
+    images = [item for item in files if os.path.splitext(item.key)[1].lower() in IMAGE_SUFFIXES]
+    images.sort(key=lambda item: item.key)
     return images
 
 
@@ -66,8 +87,8 @@ def list_labels(layout: FolderLayout) -> dict[str, Path]:
         return {}
     files = _walk(layout.labels_root, frozenset())
     by_name: dict[str, Path] = {}
-    for key, path in files:
-        if os.path.splitext(key)[1].lower() in IMAGE_SUFFIXES:
+    for key, path, error in files:
+        if error is None and os.path.splitext(key)[1].lower() in IMAGE_SUFFIXES:
             by_name[key] = path
             by_name.setdefault("\0stem:" + os.path.splitext(key)[0], path)
     return by_name

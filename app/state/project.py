@@ -20,8 +20,10 @@ from meddisseg_studio.state.store import StateStore, entry_from_row
 from meddisseg_studio.state.undo import UndoHistory
 
 from meddisseg_core.errors import DatasetError, ImageReadError
+from meddisseg_core.imageio import to_model_uint8
 
 STATE_DIR_NAME = ".meddisseg-studio"
+READ_ONLY_ON_REQUEST = "opened read-only on request"
 _log = logging.getLogger(__name__)
 Listener = Callable[[str], None]
 
@@ -87,28 +89,37 @@ class Project:
         state_dir: Path | str | None = None,
         *,
         max_pixels: int = codec.DEFAULT_MAX_PIXELS,
+        read_only: bool = False,
+        lock_timeout: float | None = None,
     ) -> Project:
         """List the folder's images (no decoding) and load their state.
 
-        Raises StateCorruptError for a damaged database (left untouched) and DatasetError
-        when ``folder`` is not a folder. A state folder that cannot be written opens
-        read-only: ``read_only`` is True and ``read_only_reason`` says why.
+        Raises StateCorruptError only for a damaged database (left untouched),
+        StateLockedError when another program holds it for more than ``lock_timeout`` seconds
+        (default ``database.LOCK_TIMEOUT_S``)
+        (open again with ``read_only=True`` to look), StateUnavailableError when it cannot be
+        opened here, and DatasetError when ``folder`` is not a folder. A state folder that
+        cannot be written opens read-only (``mode=ro``): ``read_only`` is True,
+        ``read_only_reason`` says why, and edits stay in memory. ``read_only=True`` asks for
+        that whatever the folder allows, and writes nothing at all there.
         """
         folder = Path(folder).expanduser().resolve()
         if not folder.is_dir():
             raise DatasetError(f"{folder}: not a folder")
         state = Path(state_dir).expanduser().resolve() if state_dir is not None else folder / STATE_DIR_NAME
-        reason = probe_writable(state)
-        store = StateStore(state, read_only=reason is not None)
+        reason = READ_ONLY_ON_REQUEST if read_only else probe_writable(state)
+        store = StateStore(state, read_only=reason is not None, lock_timeout=lock_timeout)
         layout = FolderLayout.detect(folder)
         labels = list_labels(layout)
         rows = store.load_rows()
         entries = []
-        for key, path in list_images(layout, skip=frozenset({state})):
+        for key, path, error in list_images(layout, skip=frozenset({state})):
             entry = ImageEntry(key=key, path=path, label_path=label_for(labels, key))
             row = rows.get(key)
             if row is not None:
                 entry_from_row(entry, row)
+            if error is not None:  # what the listing sees now beats what was stored
+                entry.error = error
             entries.append(entry)
         store.remove_stale_temp_files()
         return cls(layout, state, store, entries, reason, max_pixels)
@@ -172,6 +183,15 @@ class Project:
             self._record_error(entry, None)
         self._image_cache = (key, rgb)
         return rgb
+
+    def load_model_input(self, key: str) -> np.ndarray:
+        """The image as the model sees it: RGB uint8 by ``imageio.to_model_uint8`` (16-bit / 257).
+
+        Never the display image (whose 16-bit contrast is a view setting), so a proposal made
+        here equals ``meddisseg predict``'s. Safe on a worker thread: nothing is cached or
+        recorded; an unreadable file raises ImageReadError.
+        """
+        return to_model_uint8(codec.read_image(self.entry(key).path, self.max_pixels))
 
     def _record_error(self, entry: ImageEntry, message: str | None) -> None:
         entry.error = message

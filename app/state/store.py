@@ -7,7 +7,8 @@ Layout of ``state_dir`` (``<folder>/.meddisseg-studio/`` by default)::
     proposals/<key>.npz    compressed float16 probability (+ uncertainty) maps
 
 Nothing damaged is ever overwritten: a corrupt file raises StateCorruptError and stays as
-it is until the user chooses :func:`quarantine_and_reset`, which only renames it aside.
+it is until the user chooses :func:`quarantine_and_reset`, which only renames it aside (and
+refuses to for a healthy database). Opening the database is :mod:`.database`'s job.
 """
 
 from __future__ import annotations
@@ -23,15 +24,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from meddisseg_studio.state import codec
-from meddisseg_studio.state.errors import SaveError, StateCorruptError, StateVersionError
+from meddisseg_studio.state import codec, database
+from meddisseg_studio.state.database import DB_NAME, SCHEMA_VERSION
+from meddisseg_studio.state.errors import SaveError, StateCorruptError
 from meddisseg_studio.state.model import ImageEntry, Proposal, ReviewStatus
 
 from meddisseg_core.atomic import atomic_write_bytes
+from meddisseg_core.errors import MedDisSegError
 
-DB_NAME = "state.sqlite3"
-SCHEMA_VERSION = 1
-_SQLITE_MAGIC = b"SQLite format 3\x00"
+__all__ = ["DB_NAME", "SCHEMA_VERSION", "StateStore", "entry_from_row", "quarantine_and_reset"]
+
 _COLUMNS = (
     "key",
     "status",
@@ -44,112 +46,60 @@ _COLUMNS = (
     "created",
     "updated",
 )
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS entries (
-    key TEXT PRIMARY KEY,
-    status TEXT NOT NULL,
-    reason TEXT,
-    dice REAL,
-    uncertainty REAL,
-    edited_fraction REAL,
-    error TEXT,
-    model_id TEXT,
-    created REAL,
-    updated REAL
-);
-"""
 
 
 def quarantine_and_reset(path: Path | str) -> Path:
     """Rename a corrupt state file aside (``<name>.corrupt-<timestamp>``) and return the new path.
 
     For the database its -wal/-shm companions move too, so the next open starts a fresh one.
-    Nothing is deleted: the user (or support) can still inspect the old file.
+    Nothing is deleted: the user (or support) can still inspect the old file. A database is
+    moved only when it is proven damaged: for a healthy one this raises MedDisSegError, for one
+    that cannot be checked here StateLockedError / StateUnavailableError, and it stays where it
+    is. SaveError if the file cannot be moved (a read-only folder).
     """
     path = Path(path)
+    if path.name == DB_NAME and path.exists() and database.damage(path) is None:
+        raise MedDisSegError(
+            f"{path}: not damaged (its integrity check passes), so it is not moved aside; "
+            "a healthy state database is never quarantined"
+        )
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.corrupt-{stamp}")
     n = 1
     while target.exists():
         target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
         n += 1
-    os.replace(path, target)
-    for suffix in ("-wal", "-shm"):
-        companion = path.with_name(path.name + suffix)
-        if companion.exists():
-            os.replace(companion, target.with_name(target.name + suffix))
+    try:
+        os.replace(path, target)
+        for suffix in ("-wal", "-shm"):
+            companion = path.with_name(path.name + suffix)
+            if companion.exists():
+                os.replace(companion, target.with_name(target.name + suffix))
+    except OSError as exc:
+        raise SaveError(path, f"cannot move the damaged file aside ({exc.strerror or exc})") from exc
     return target
 
 
 class StateStore:
-    """Entries in SQLite, masks and proposals as files; one transaction per change."""
+    """Entries in SQLite, masks and proposals as files; one transaction per change.
 
-    def __init__(self, state_dir: Path, *, read_only: bool = False) -> None:
+    Opening raises StateCorruptError only for real damage, StateLockedError when another
+    process holds the database for longer than ``lock_timeout`` seconds, and
+    StateUnavailableError when it cannot be opened here (see :mod:`.database`).
+    """
+
+    def __init__(
+        self, state_dir: Path, *, read_only: bool = False, lock_timeout: float | None = None
+    ) -> None:
         self.state_dir = Path(state_dir)
         self.read_only = read_only
         self.db_path = self.state_dir / DB_NAME
         self.masks_dir = self.state_dir / "masks"
         self.proposals_dir = self.state_dir / "proposals"
         self._lock = threading.RLock()
-        self._conn = self._connect()
-
-    # -- database ---------------------------------------------------------------------------
-    def _connect(self) -> sqlite3.Connection:
-        exists = self.db_path.exists()
-        if exists:
-            self._check_header()
-        try:
-            if self.read_only:
-                target = f"{self.db_path.resolve().as_uri()}?mode=ro" if exists else "file::memory:"
-                conn = sqlite3.connect(target, uri=True, check_same_thread=False, isolation_level=None)
-            else:
-                self.state_dir.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(self.db_path, check_same_thread=False, isolation_level=None)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=FULL")
-            result = conn.execute("PRAGMA integrity_check").fetchall()
-            if result != [("ok",)]:
-                conn.close()
-                raise StateCorruptError(self.db_path, f"integrity check failed: {result[:3]}")
-            if not self.read_only or not exists:
-                self._create_schema(conn)
-            self._check_version(conn)
-        except sqlite3.DatabaseError as exc:
-            raise StateCorruptError(self.db_path, f"not a usable SQLite database ({exc})") from exc
-        return conn
-
-    def _check_header(self) -> None:
-        try:
-            with open(self.db_path, "rb") as stream:
-                head = stream.read(len(_SQLITE_MAGIC))
-        except OSError as exc:
-            raise StateCorruptError(self.db_path, f"cannot read database ({exc.strerror})") from exc
-        if head and head != _SQLITE_MAGIC:
-            raise StateCorruptError(self.db_path, "not an SQLite database (bad header)")
-
-    @staticmethod
-    def _create_schema(conn: sqlite3.Connection) -> None:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in filter(None, (s.strip() for s in _SCHEMA.split(";"))):
-                conn.execute(statement)
-            if conn.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == 0:
-                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-
-    def _check_version(self, conn: sqlite3.Connection) -> None:
-        row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
-        version = row[0] if row else None
-        if version is None:
-            raise StateCorruptError(self.db_path, "schema version table is empty")
-        if version > SCHEMA_VERSION:
-            raise StateVersionError(
-                f"{self.db_path}: written by a newer version (schema {version} > {SCHEMA_VERSION})"
-            )
+        opener = database.open_read_only if read_only else database.open_writable
+        self._database = opener(self.db_path, lock_timeout)
+        self._conn = self._database.connection
 
     @property
     def schema_version(self) -> int:
@@ -211,7 +161,7 @@ class StateStore:
 
     def close(self) -> None:
         with self._lock:
-            self._conn.close()
+            self._database.close()
 
     # -- masks ------------------------------------------------------------------------------
     def mask_path(self, key: str) -> Path:
@@ -282,7 +232,7 @@ class StateStore:
         if self.read_only:
             raise SaveError(path, "the state folder is read-only")
         arrays: dict[str, np.ndarray] = {
-            "probability": proposal.probability.astype(np.float16),
+            "probability": half_keeping_decision(proposal.probability, proposal.threshold),
             "model_id": np.array(proposal.model_id),
             "threshold": np.array(proposal.threshold, dtype=np.float64),
         }
@@ -311,6 +261,26 @@ class StateStore:
                 )
         except (OSError, ValueError, KeyError, EOFError) as exc:
             raise StateCorruptError(path, f"stored proposal cannot be read ({exc})") from exc
+
+
+def half_keeping_decision(probability: np.ndarray, threshold: float) -> np.ndarray:
+    """A float16 copy of ``probability`` that thresholds at ``threshold`` exactly as the float32 map.
+
+    Rounding to float16 moves values by up to 2.4e-4 near 0.5, which flips the odd pixel across
+    the threshold; those pixels get the nearest float16 on their own side instead. So the stored
+    proposal gives, at the threshold it was made with, the same mask as ``meddisseg predict``.
+    """
+    t32 = np.float32(threshold)  # numpy compares a float32 map with a Python float in float32
+    half = probability.astype(np.float16)
+    above = probability > t32
+    wrong = (half.astype(np.float32) > t32) != above
+    if wrong.any():
+        t16 = np.float16(threshold)
+        up = t16 if np.float32(t16) > t32 else np.nextafter(t16, np.float16(np.inf))
+        down = t16 if np.float32(t16) <= t32 else np.nextafter(t16, np.float16(-np.inf))
+        half[wrong & above] = up
+        half[wrong & ~above] = down
+    return half
 
 
 def entry_from_row(entry: ImageEntry, row: dict[str, Any]) -> None:

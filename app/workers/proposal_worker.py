@@ -20,6 +20,7 @@ from .job import EtaClock, Worker
 
 log = logging.getLogger(__name__)
 
+# key -> the model's input: pass Project.load_model_input (imageio.to_model_uint8), never a display image
 ImageLoader = Callable[[str], np.ndarray]
 
 

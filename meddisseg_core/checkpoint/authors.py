@@ -17,6 +17,44 @@ _WRAPPER_KEYS = ("state_dict", "model")
 _PREFIX = "module."
 
 
+def check_weights_file(path: Path) -> None:
+    """Raise :class:`CheckpointError` naming ``path`` if it is missing or empty.
+
+    An empty file would otherwise reach the unpickler, whose ``EOFError`` has no text at all.
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise CheckpointError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise CheckpointError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    if not path.is_file():
+        raise CheckpointError(f"{path}: not a file")
+    if size == 0:
+        raise CheckpointError(
+            f"{path}: the file is empty (0 bytes), so it holds no model; was a download or copy cut short?"
+        )
+
+
+def unsafe_message(path: Path, torch_text: str) -> str:
+    """Our refusal of a pickle that would run code, with how to convert a file one trusts.
+
+    torch's own text suggests retrying with ``weights_only=False``; that advice is not passed on.
+    Only the name of the callable the pickle asked for is kept, because it shows what it is.
+    """
+    called = re.search(r"GLOBAL ([\w.]+)", torch_text)
+    what = f" (it asks to call {called.group(1)})" if called else ""
+    return (
+        f"{path}: refused. This file contains executable code{what}, and Med-DisSeg does not load such "
+        "files: opening one can run any program on this computer. If you trust where it came from, "
+        "convert it once, in a separate throw-away Python environment, to a weights-only safetensors "
+        "file and use that instead:\n"
+        '  python -c "import torch; from safetensors.torch import save_file; '
+        "sd = torch.load('IN.pth', map_location='cpu', weights_only=False); sd = sd.get('state_dict', sd); "
+        "save_file({k: v.contiguous() for k, v in sd.items()}, 'OUT.safetensors')\""
+    )
+
+
 def read_pth(path: Path, map_location: str | torch.device = "cpu") -> dict[str, torch.Tensor]:
     """The state dict inside an authors'-style .pth file.
 
@@ -24,21 +62,26 @@ def read_pth(path: Path, map_location: str | torch.device = "cpu") -> dict[str, 
     prefix (DataParallel). Only tensors and plain containers are unpickled (weights_only=True);
     anything else is refused with :class:`UnsafeCheckpointError` before any of it runs.
     """
+    path = Path(path)
+    check_weights_file(path)
     try:
         obj = torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as exc:
         text = str(exc)
         if "weights_only" in text.lower() or "weights only" in text.lower() or "global" in text.lower():
-            raise UnsafeCheckpointError(
-                f"{path}: refused, the file needs arbitrary code to unpickle (only plain weights are "
-                f"accepted): {text.splitlines()[0] if text else type(exc).__name__}"
-            ) from exc
-        raise CheckpointError(f"{path}: not a readable PyTorch checkpoint ({exc})") from exc
+            raise UnsafeCheckpointError(unsafe_message(path, text)) from exc
+        raise CheckpointError(f"{path}: not a readable PyTorch checkpoint ({_describe(exc)})") from exc
     except FileNotFoundError as exc:
         raise CheckpointError(f"{path}: file not found") from exc
     except Exception as exc:
-        raise CheckpointError(f"{path}: not a readable PyTorch checkpoint ({exc})") from exc
+        raise CheckpointError(f"{path}: not a readable PyTorch checkpoint ({_describe(exc)})") from exc
     return unwrap_state_dict(obj, str(path))
+
+
+def _describe(exc: BaseException) -> str:
+    """An exception as text; some (EOFError from a cut file) carry no message, only their type."""
+    text = str(exc).strip()
+    return text if text else type(exc).__name__
 
 
 def unwrap_state_dict(obj: Any, where: str) -> dict[str, torch.Tensor]:

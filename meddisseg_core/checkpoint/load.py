@@ -10,7 +10,7 @@ import torch
 from safetensors import SafetensorError, safe_open
 from torch import nn
 
-from meddisseg_core.checkpoint.authors import infer_config, read_pth
+from meddisseg_core.checkpoint.authors import check_weights_file, infer_config, read_pth
 from meddisseg_core.checkpoint.digest import tensors_sha256
 from meddisseg_core.checkpoint.metadata import (
     METADATA_KEY,
@@ -96,8 +96,7 @@ def load_model(path: Path | str, *, map_location: str | torch.device = "cpu") ->
     """
     path = Path(path)
     where = str(path)
-    if not path.is_file():
-        raise CheckpointError(f"{path}: file not found")
+    check_weights_file(path)
     fmt = "safetensors" if path.suffix.lower() == ".safetensors" else "pth"
     allow_subset = False
     if fmt == "safetensors":

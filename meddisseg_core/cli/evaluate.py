@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from meddisseg_core.cli.common import FailureLog, add_model_arguments, batched, build_predictor, progress
+from meddisseg_core.data.splits import read_split_file
 from meddisseg_core.errors import DatasetError, MaskError, MedDisSegError
-from meddisseg_core.imageio import SUPPORTED_EXTENSIONS, list_images, read_image, read_mask_grey
+from meddisseg_core.imageio import SUPPORTED_EXTENSIONS, read_image, read_mask_grey, scan_images
 from meddisseg_core.inference.preprocessing import resize_map
 from meddisseg_core.metrics import (
     METRIC_KEYS,
@@ -42,7 +43,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--split",
         type=Path,
         default=None,
-        help="file naming the images to use, one a line (may be relative to --data)",
+        help="file naming the images to use, one a line, as train.txt/val.txt (may be relative to --data)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     add_model_arguments(parser)
@@ -64,12 +65,12 @@ def _find(folder: Path, name: str) -> Path | None:
 
 
 def _split_names(data: Path, split: Path) -> list[str]:
+    """The names a split file lists, by train's rule (plain names inside images/, no duplicates).
+
+    Missing images are not an error here: each is reported and the others are scored.
+    """
     path = split if split.is_file() or split.is_absolute() else data / split
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise DatasetError(f"{path}: cannot read the split file ({exc.strerror or exc})") from exc
-    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return list(read_split_file(path))
 
 
 def _pairs(args: argparse.Namespace, failures: FailureLog) -> list[tuple[Path, Path]]:
@@ -80,7 +81,10 @@ def _pairs(args: argparse.Namespace, failures: FailureLog) -> list[tuple[Path, P
     if args.split is not None:
         names = _split_names(args.data, args.split)
     else:
-        names = [p.name for p in list_images(images_dir)]
+        scan = scan_images(images_dir)
+        for path, reason in scan.unreadable:
+            failures.add(path, reason)
+        names = [p.name for p in scan.images]
     pairs = []
     for name in names:
         image = _find(images_dir, name)

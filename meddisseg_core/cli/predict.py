@@ -17,7 +17,7 @@ import numpy as np
 
 from meddisseg_core.cli.common import FailureLog, add_model_arguments, batched, build_predictor, progress
 from meddisseg_core.errors import DatasetError, MedDisSegError
-from meddisseg_core.imageio import list_images, read_image, write_mask_png
+from meddisseg_core.imageio import read_image, scan_images, write_mask_png
 from meddisseg_core.inference import Prediction, Predictor
 
 
@@ -72,16 +72,41 @@ def _predict_chunk(
     return done
 
 
+def check_output(output: Path, input_folder: Path) -> None:
+    """Refuse an unusable ``--output`` before any work (no side effects; exit 2).
+
+    A file there, the input folder itself, or a path under a file: otherwise every image would
+    be predicted first and every write would then fail.
+    """
+    if output.exists() and not output.is_dir():
+        raise DatasetError(f"{output}: --output must be a folder for the masks, and this is not a folder")
+    blocker = next((parent for parent in output.parents if parent.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise DatasetError(f"{output}: cannot create the output folder, {blocker} is a file")
+    if output.resolve() == input_folder.resolve():
+        raise DatasetError(f"{output}: refusing to write masks into the input folder")
+
+
+def make_output(output: Path) -> None:
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatasetError(f"{output}: cannot create the output folder ({exc.strerror or exc})") from exc
+
+
 def run(args: argparse.Namespace) -> int:
-    paths = list_images(args.input)
+    check_output(args.output, args.input)
+    scan = scan_images(args.input)
+    paths = scan.images
+    failures = FailureLog()
+    for path, reason in scan.unreadable:
+        failures.add(path, reason)
     if not paths:
-        print(f"meddisseg predict: no images (jpg, png, bmp, tif) in {args.input}", file=sys.stderr)
+        print(f"meddisseg predict: no readable images (jpg, png, bmp, tif) in {args.input}", file=sys.stderr)
         return 1
-    if args.output.resolve() == args.input.resolve():
-        raise DatasetError(f"{args.output}: refusing to write masks into the input folder")
+    make_output(args.output)
     predictor = build_predictor(args)
     names = _output_names(paths)
-    failures = FailureLog()
     written = 0
     with progress(len(paths), "predict") as bar:
         for chunk in batched(paths, args.batch_size):

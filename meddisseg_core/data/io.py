@@ -15,7 +15,13 @@ import cv2
 import numpy as np
 
 from meddisseg_core.errors import DatasetError, ImageReadError, MaskError
-from meddisseg_core.imageio import SUPPORTED_EXTENSIONS, read_header, read_image, read_mask_grey, to_uint8
+from meddisseg_core.imageio import (
+    SUPPORTED_EXTENSIONS,
+    read_header,
+    read_image,
+    read_mask_grey,
+    to_model_uint8,
+)
 
 IMAGE_SUFFIXES = tuple(sorted(SUPPORTED_EXTENSIONS))
 
@@ -48,7 +54,7 @@ def read_image_bgr(path: Path) -> np.ndarray:
         rgb = read_image(path)
     except ImageReadError as exc:
         raise DatasetError(str(exc)) from exc
-    return np.ascontiguousarray(cv2.cvtColor(to_uint8(rgb), cv2.COLOR_RGB2BGR))
+    return np.ascontiguousarray(cv2.cvtColor(to_model_uint8(rgb), cv2.COLOR_RGB2BGR))
 
 
 def read_mask_binary(path: Path) -> np.ndarray:

@@ -3,8 +3,8 @@
 The authors' pipeline reads BGR uint8 with OpenCV, resizes to 256×256 with INTER_LINEAR on the
 uint8 image, and divides by 255.0 in float64 before casting to float32. For 8-bit input this
 module reproduces that bit for bit (the order of operations matters: resizing uint8 rounds).
-16-bit input is first brought to 8 bit with :func:`meddisseg_core.imageio.to_uint8`, since the
-networks were trained on 8-bit images.
+16-bit input is first brought to 8 bit with :func:`meddisseg_core.imageio.to_model_uint8` (the one
+pixel rule shared with the app and the trainer), since the networks were trained on 8-bit images.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from meddisseg_core.imageio import to_uint8
+from meddisseg_core.imageio import to_model_uint8
 
 INTERPOLATIONS = {
     "linear": cv2.INTER_LINEAR,
@@ -66,7 +66,7 @@ def _scaled(values: np.ndarray, scale: float) -> np.ndarray:
 
 def preprocess(image_rgb: np.ndarray, convention: InputConventionLike) -> np.ndarray:
     """3×H×W float32 network input for one RGB image, per ``convention``."""
-    image = to_uint8(as_rgb(image_rgb))
+    image = to_model_uint8(as_rgb(image_rgb))
     order = convention.colour_order.upper()
     if order == "BGR":
         image = image[:, :, ::-1]
