@@ -120,3 +120,15 @@ def kvasir_dir(shared_dir: Path) -> Path:
 def require_shared_file() -> Any:
     """The :func:`require_shared` rule for conftests below this one (skip locally, fail in CI)."""
     return require_shared
+
+
+@pytest.fixture(autouse=True)
+def _torch_threads_restored() -> Any:
+    """A test or fixture that changes torch.set_num_threads must put it back (checked after each test)."""
+    import sys
+
+    torch = sys.modules.get("torch")
+    before = torch.get_num_threads() if torch is not None else None
+    yield
+    if before is not None:
+        assert torch.get_num_threads() == before, "torch.set_num_threads was changed and not restored"
