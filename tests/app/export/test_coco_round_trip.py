@@ -46,7 +46,8 @@ def test_pycocotools_decodes_every_annotation_to_the_stored_mask(
         assert annotation["bbox"] == _bbox(stored)
         annotated.append(image["file_name"])
     assert annotated == ["p1.png", "p2.jpg", "p4.bmp"]  # the empty mask has no annotation
-    assert len({a["id"] for a in document["annotations"]}) == len(annotated)
+    assert [a["id"] for a in document["annotations"]] == [1, 2, 3]  # COCO ids count from 1
+    assert [image["id"] for image in document["images"]] == [1, 2, 3, 4]
 
 
 def test_known_small_mask_has_the_hand_computed_area_and_bbox(
