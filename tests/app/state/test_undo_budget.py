@@ -41,3 +41,11 @@ def test_global_cap_evicts_the_least_recently_used_image_first() -> None:
     assert history.nbytes <= 900
     assert len(current) == 3  # the image being edited keeps its history
     assert len(old) == 1
+
+
+def test_default_budgets_are_64_mib_per_image_and_512_mib_in_all() -> None:
+    # The documented memory bounds of undo: what a default session and project get.
+    assert UndoStack().max_bytes == 64 * 2**20
+    history = UndoHistory()
+    assert (history.per_image_bytes, history.global_bytes) == (64 * 2**20, 512 * 2**20)
+    assert history.stack("k").max_bytes == 64 * 2**20
