@@ -72,3 +72,11 @@ def test_checksum_message_names_both_hash_prefixes(perturbed, tmp_path: Path) ->
     assert f"recorded {stored.sha256[:16]}\u2026, file " in message
     actual = message.split("file ", 1)[1][:17]
     assert len(actual) == 17 and actual[16] == "\u2026" and actual[:16] != stored.sha256[:16]
+
+
+def test_loaded_model_defaults_describe_a_complete_safetensors_file(perturbed) -> None:
+    from meddisseg_core.checkpoint import LoadedModel
+
+    net = perturbed(1)
+    loaded = LoadedModel(net, ModelMetadata(network=net.config), Path("m.safetensors"))
+    assert (loaded.format, loaded.inference_only) == ("safetensors", False)

@@ -30,9 +30,10 @@ def test_disjoint_masks_score_by_the_smoothing_alone() -> None:
     gt = np.array([[0, 1]], np.uint8)
     scores = segmentation_metrics(pred, gt)
     p = r = EPS / (1 + EPS)
-    assert scores["precision"] == pytest.approx(p, rel=1e-9)
-    assert scores["recall"] == pytest.approx(r, rel=1e-9)
-    assert scores["f2"] == pytest.approx(5 * p * r / (4 * p + r + EPS), rel=1e-9)
+    # abs=0: these are of order 1e-15, below pytest.approx's default absolute tolerance.
+    assert scores["precision"] == pytest.approx(p, rel=1e-9, abs=0)
+    assert scores["recall"] == pytest.approx(r, rel=1e-9, abs=0)
+    assert scores["f2"] == pytest.approx(5 * p * r / (4 * p + r + EPS), rel=1e-9, abs=0)
     assert scores["accuracy"] == 0.0
 
 
