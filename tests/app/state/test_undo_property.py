@@ -132,11 +132,20 @@ def _random_edit(mask: np.ndarray, seed: int) -> MaskEdit:
 
 
 # Cases random search reaches only rarely, spelled out (seed 11 on a: a 126-byte edit, seed 12:
-# 120 bytes; seed 94 on b: 120 bytes):
+# 120 bytes, seed 30: 108 bytes; seed 94 on b: 120 bytes). In order:
 # - one edit larger than the global budget is kept, so it can still be undone;
+# - exactly at the global budget nothing is dropped;
+# - over it, the least recently *used* image loses first (b here, although a was opened first);
 # - an image whose edits were all undone loses its farthest redo first when another image needs
-#   the memory, and the remaining redo still replays the right edit.
+#   the memory, and the remaining redo still replays the right edit;
+# - over the per-image budget only the oldest edits go.
 @example(ops=[("edit", "a.png", 11)], per_image=10**6, global_bytes=60)
+@example(ops=[("edit", "a.png", 11), ("edit", "b.png", 94)], per_image=10**6, global_bytes=246)
+@example(
+    ops=[("edit", "a.png", 11), ("edit", "b.png", 94), ("edit", "a.png", 12)],
+    per_image=10**6,
+    global_bytes=300,
+)
 @example(
     ops=[
         ("edit", "a.png", 11),
