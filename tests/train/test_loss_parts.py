@@ -1,0 +1,64 @@
+"""How the objectives add up: the named parts, and a dispersive term only when there is one."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+import torch
+
+from meddisseg_core.losses import stage1_objective, stage2_objective
+from meddisseg_core.losses.color_aug import ColorAugParams
+from meddisseg_core.losses.objectives import stage1_validation
+
+
+def _maps(seed: int, count: int) -> list[torch.Tensor]:
+    g = torch.Generator().manual_seed(seed)
+    return [torch.rand(2, 1, 8, 8, generator=g, dtype=torch.float64).clamp(0.05, 0.95) for _ in range(count)]
+
+
+def test_stage1_without_dispersive_features_is_the_segmentation_terms_alone() -> None:
+    pred, pred_aug, target = _maps(0, 3)
+    result = stage1_objective(pred, pred_aug, target, None, None, weight=0.2)
+    assert set(result.parts) == {"dicebce", "dicebce_aug", "consistency"}
+    expected = result.parts["dicebce"] + result.parts["dicebce_aug"] + result.parts["consistency"]
+    assert result.total.item() == pytest.approx(expected.item(), rel=1e-12)
+
+
+def test_stage1_adds_each_weighted_dispersive_term_and_logs_it() -> None:
+    pred, pred_aug, target = _maps(1, 3)
+    disp, disp_aug = torch.tensor(-2.0, dtype=torch.float64), torch.tensor(-3.0, dtype=torch.float64)
+    base = stage1_objective(pred, pred_aug, target, None, None, weight=0.2).total
+    result = stage1_objective(pred, pred_aug, target, disp, disp_aug, weight=0.2)
+    assert result.parts["dispersive"] is disp and result.parts["dispersive_aug"] is disp_aug
+    assert result.total.item() == pytest.approx(base.item() + 0.2 * (-2.0) + 0.2 * (-3.0), rel=1e-12)
+    # A zero weight drops the terms from the total but they are still logged.
+    off = stage1_objective(pred, pred_aug, target, disp, disp_aug, weight=0.0)
+    assert off.total.item() == pytest.approx(base.item(), rel=1e-12) and "dispersive" in off.parts
+
+
+def test_stage1_validation_parts() -> None:
+    pred, target = _maps(2, 2)
+    plain = stage1_validation(pred, target, None, 0.2)
+    assert set(plain.parts) == {"dicebce"}
+    disp = torch.tensor(-1.5, dtype=torch.float64)
+    with_disp = stage1_validation(pred, target, disp, 0.2)
+    assert with_disp.parts["dispersive"] is disp
+    assert with_disp.total.item() == pytest.approx(plain.total.item() - 0.3, rel=1e-12)
+
+
+def test_stage2_logs_the_dispersive_term_only_when_given() -> None:
+    mask, fg, bg, unc, target = _maps(3, 5)
+    bg_target = 1.0 - target
+    plain = stage2_objective(mask, fg, bg, unc, target, bg_target, None, 0.6)
+    assert "dispersive" not in plain.parts
+    disp = torch.tensor(-1.0, dtype=torch.float64)
+    with_disp = stage2_objective(mask, fg, bg, unc, target, bg_target, disp, 0.6)
+    assert with_disp.parts["dispersive"] is disp
+    assert with_disp.total.item() == pytest.approx(plain.total.item() - 0.6, rel=1e-12)
+
+
+def test_colour_parameters_are_frozen() -> None:
+    params = ColorAugParams((0, 1, 2, 3), 1.0, 1.0, 1.0, 0.0, False, 1.0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        params.hue = 0.05  # type: ignore[misc]
