@@ -40,7 +40,7 @@ MODULES=(
   "edits|app/state/edits.py|90||tests/app/state/test_mask_edit.py tests/app/state/test_mask_edit_contract.py tests/app/state/test_undo_property.py tests/app/state/test_edit_session.py"
   "imageio|meddisseg_core/imageio.py|60|NumberReplacer|tests/core/inference/test_imageio_headers.py tests/core/inference/test_imageio_failures.py tests/core/inference/test_imageio_read.py tests/core/inference/test_imageio_mask.py tests/core/inference/test_imageio_errors.py tests/core/inference/test_infer_preprocessing.py"
   "dispersive|meddisseg_core/losses/dispersive.py|90||tests/train/test_dispersive_variants.py tests/train/test_dispersive_pooled_value.py tests/train/test_loss_conformance.py"
-  "losses|meddisseg_core/losses|90|NumberReplacer|tests/train/test_loss_conformance.py tests/train/test_dispersive_variants.py tests/train/test_dispersive_pooled_value.py tests/train/test_color_aug.py"
+  "losses|meddisseg_core/losses|90|NumberReplacer|tests/train/test_loss_conformance.py tests/train/test_dispersive_variants.py tests/train/test_dispersive_pooled_value.py tests/train/test_loss_parts.py tests/train/test_color_aug.py"
 )
 
 # One mutant per operator kind, not cosmic-ray's full cross product (132 binary-operator swaps
