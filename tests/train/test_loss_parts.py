@@ -62,3 +62,24 @@ def test_colour_parameters_are_frozen() -> None:
     params = ColorAugParams((0, 1, 2, 3), 1.0, 1.0, 1.0, 0.0, False, 1.0)
     with pytest.raises(dataclasses.FrozenInstanceError):
         params.hue = 0.05  # type: ignore[misc]
+
+
+def test_loss_result_is_frozen() -> None:
+    pred, pred_aug, target = _maps(4, 3)
+    result = stage1_objective(pred, pred_aug, target, None, None, weight=0.2)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.total = torch.tensor(0.0)  # type: ignore[misc]
+
+
+def test_consistency_target_at_exactly_one_half_is_background() -> None:
+    # Each map is thresholded at > 0.5 to give the other's target: 0.5 itself is background.
+    from meddisseg_core.losses import consistency_loss
+
+    half = torch.full((1, 1, 2, 2), 0.5, dtype=torch.float64)
+    p = torch.tensor([[[[0.1, 0.3], [0.6, 0.7]]]], dtype=torch.float64)  # not symmetric about 0.5
+    # target for p: all 0 (from half); target for half: p > 0.5 -> [0, 0, 1, 1].
+    bce_p = -torch.log(1 - p).mean()
+    bce_half = -torch.log(torch.tensor(0.5, dtype=torch.float64))  # -log 0.5 for every pixel
+    expected = (bce_p + bce_half).item()
+    assert consistency_loss(p, half).item() == pytest.approx(expected, rel=1e-12)
+    assert consistency_loss(half, p).item() == pytest.approx(expected, rel=1e-12)  # the same, swapped
