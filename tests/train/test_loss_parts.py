@@ -83,3 +83,12 @@ def test_consistency_target_at_exactly_one_half_is_background() -> None:
     expected = (bce_p + bce_half).item()
     assert consistency_loss(p, half).item() == pytest.approx(expected, rel=1e-12)
     assert consistency_loss(half, p).item() == pytest.approx(expected, rel=1e-12)  # the same, swapped
+
+
+def test_losses_compute_in_at_least_float32_and_keep_float64() -> None:
+    from meddisseg_core.losses import dice_bce
+
+    pred, target = _maps(5, 2)
+    assert dice_bce(pred, target).dtype == torch.float64  # float64 stays (conformance needs it)
+    half = dice_bce(pred.to(torch.bfloat16), target.to(torch.bfloat16))
+    assert half.dtype == torch.float32  # autocast's bf16 is lifted, not kept
