@@ -32,6 +32,12 @@ def test_png_whose_first_chunk_is_not_ihdr_is_corrupt(tmp_path: Path) -> None:
         read_header(path)
 
 
+def test_png_ihdr_of_eight_bytes_is_enough_for_the_size(tmp_path: Path) -> None:
+    path = tmp_path / "a.png"
+    path.write_bytes(PNG_SIGNATURE + _chunk(b"IHDR", struct.pack(">II", 4, 3)))
+    assert read_header(path) == ("png", 4, 3)
+
+
 def test_png_ihdr_too_short_is_corrupt(tmp_path: Path) -> None:
     path = tmp_path / "a.png"
     path.write_bytes(PNG_SIGNATURE + _chunk(b"IHDR", _ihdr(4, 3), length=7) + b"\0" * 16)
