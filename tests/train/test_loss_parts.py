@@ -92,3 +92,11 @@ def test_losses_compute_in_at_least_float32_and_keep_float64() -> None:
     assert dice_bce(pred, target).dtype == torch.float64  # float64 stays (conformance needs it)
     half = dice_bce(pred.to(torch.bfloat16), target.to(torch.bfloat16))
     assert half.dtype == torch.float32  # autocast's bf16 is lifted, not kept
+
+
+def test_adaptive_beta_of_an_empty_map_is_large_and_positive() -> None:
+    # tanh(0) = 0, so the 1e-15 in the denominator alone decides: beta = 1e15, not -1e15 or inf.
+    from meddisseg_core.losses import adaptive_beta
+
+    beta = adaptive_beta(torch.zeros(2, 1, 4, 4, dtype=torch.float64))
+    assert beta.item() == pytest.approx(1e15, rel=1e-9)
