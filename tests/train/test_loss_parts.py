@@ -100,3 +100,10 @@ def test_adaptive_beta_of_an_empty_map_is_large_and_positive() -> None:
 
     beta = adaptive_beta(torch.zeros(2, 1, 4, 4, dtype=torch.float64))
     assert beta.item() == pytest.approx(1e15, rel=1e-9)
+
+
+def test_dispersive_config_is_frozen() -> None:
+    from meddisseg_core.losses import DispersiveConfig
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        DispersiveConfig().temperature = 0.1  # type: ignore[misc]
