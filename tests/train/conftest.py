@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -42,9 +43,13 @@ def small_dataset(_small_dataset_template: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _few_threads() -> None:
-    # Other engineers run tests on the same 2 cores.
+def _few_threads() -> Iterator[None]:
+    # Other engineers run tests on the same 2 cores. Restored afterwards, so that no later test
+    # (or benchmark in the same process) silently runs on one thread.
+    previous = torch.get_num_threads()
     torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
 
 
 def tiny_config(**overrides: object):

@@ -24,14 +24,22 @@ def test_sigterm_cancels_resumably(small_dataset: Path, tmp_path: Path, monkeypa
         os.kill(os.getpid(), signal.SIGTERM)  # handled by the trainer: sets the stop flag
         return result
 
+    def embedding_app_handler(signum: int, frame: object) -> None:  # what the caller had installed
+        raise AssertionError("the trainer's own handler must take SIGTERM during the run")
+
     monkeypatch.setattr(Trainer, "_train_step", step_then_sigterm)
     out = tmp_path / "run"
-    outcome = run_training(
-        TrainRequest(small_dataset, out, tiny_config(epochs=2, batch_size=1), events=out / "e")
-    )
+    previous = signal.signal(signal.SIGTERM, embedding_app_handler)
+    try:
+        outcome = run_training(
+            TrainRequest(small_dataset, out, tiny_config(epochs=2, batch_size=1), events=out / "e")
+        )
+        # The caller's handler is back in place after the run, not the trainer's, not the default.
+        assert signal.getsignal(signal.SIGTERM) is embedding_app_handler
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     assert outcome.exit_code == EXIT_CANCELLED
     assert read_events(out / "e")[-1]["type"] == "cancelled"
-    assert signal.getsignal(signal.SIGTERM) is not None  # handler restored after the run
 
 
 def test_out_of_memory_fails_with_advice(small_dataset: Path, tmp_path: Path, monkeypatch) -> None:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import pytest
 import torch
 from meddisseg_studio.state.model import ReviewStatus
 from ui_support import BROKEN, wait_idle
 
 
-def test_tiny_model_proposals_appear(qtbot, opened, tiny_checkpoint: Path) -> None:
+@pytest.fixture
+def one_thread() -> Iterator[None]:
+    previous = torch.get_num_threads()
     torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
+
+
+def test_tiny_model_proposals_appear(qtbot, opened, tiny_checkpoint: Path, one_thread: None) -> None:
     opened.dialogs.files.append(tiny_checkpoint)
     opened.actions["load_checkpoint"].trigger()  # Ctrl+L, file chosen in the (scripted) dialog
     assert opened.dialogs.errors == []

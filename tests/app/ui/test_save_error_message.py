@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
+from meddisseg_studio.state import codec
 from meddisseg_studio.state.edits import MaskEdit
 from meddisseg_studio.state.errors import SaveError
 
@@ -23,6 +25,8 @@ def test_save_error_is_shown_and_state_moves_elsewhere(qtbot, opened, tmp_path: 
     opened.dialogs.confirmations.append(True)
     opened.dialogs.folders.append(elsewhere)
 
+    expected = opened.studio.session.mask.copy()
+    expected[2:6, 2:6] = 1
     patch = np.ones((4, 4), np.uint8)
     opened.canvas.editCommitted.emit(MaskEdit(2, 2, np.zeros_like(patch), patch))
 
@@ -32,5 +36,11 @@ def test_save_error_is_shown_and_state_moves_elsewhere(qtbot, opened, tmp_path: 
     # They accepted: the state now lives in the new folder, with the edit in it.
     assert opened.studio.project.state_dir == elsewhere.resolve()
     assert opened.studio.key == key
-    assert opened.studio.session.mask[2:6, 2:6].all()
-    assert (elsewhere / "masks").exists() or any(elsewhere.rglob("*.png"))
+    assert np.array_equal(opened.studio.session.mask, expected)
+    # The rescued edit is on disk: the file is exactly the PNG of the edited mask, and decoding
+    # it (with OpenCV, not our codec) gives the edited pixels.
+    on_disk = elsewhere / "masks" / f"{key}.png"
+    data = on_disk.read_bytes()
+    assert data == codec.encode_mask_png(expected)
+    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    assert pixels.dtype == np.uint8 and np.array_equal(pixels, expected * np.uint8(255))

@@ -72,7 +72,8 @@ def test_bf16_on_cpu_stays_close(toy_loaded: SimpleNamespace) -> None:
     fp32 = Predictor(toy_loaded, device="cpu").predict(image).probability
     bf16 = Predictor(toy_loaded, device="cpu", precision="bf16")
     assert bf16.precision == "bf16"
-    np.testing.assert_allclose(bf16.predict(image).probability, fp32, atol=0.05)
+    # Measured 0.006; 0.02 still catches a bf16 path that loses precision elsewhere (e.g. in the resize).
+    np.testing.assert_allclose(bf16.predict(image).probability, fp32, atol=0.02)
 
 
 def test_no_default_model_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:

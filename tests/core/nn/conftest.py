@@ -48,10 +48,8 @@ def conformance_params():
 
 
 @pytest.fixture(scope="session")
-def golden(reference_dir: Path) -> dict[str, np.ndarray]:
-    path = reference_dir / "conformance" / "forward_fp64.npz"
-    if not path.is_file():
-        pytest.skip(f"{path} is missing")
+def golden(reference_dir: Path, require_shared_file) -> dict[str, np.ndarray]:
+    path = require_shared_file(reference_dir / "conformance" / "forward_fp64.npz")
     with np.load(path) as data:
         return {k: data[k] for k in data.files}
 

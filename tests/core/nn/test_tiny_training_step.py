@@ -1,8 +1,9 @@
-"""The tiny networks train: forward + backward at 64×64 is fast and gives finite gradients."""
+"""The tiny networks train: forward + backward at 64×64 gives finite gradients everywhere.
+
+The step's speed is measured by ``python benchmarks/bench_train.py --quick``, not asserted here.
+"""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 import torch
@@ -15,14 +16,13 @@ def test_tiny_forward_backward(stage: int) -> None:
     net = build_network(NetworkConfig.tiny(stage)).train()
     x = torch.rand(2, 3, 64, 64)
     net(x)  # warm-up (first-call allocations)
-    start = time.perf_counter()
     out = net(x)
     loss = sum(t.mean() for t in out if t is not None)
     loss.backward()
-    elapsed = time.perf_counter() - start
     assert isinstance(out, Stage1Output if stage == 1 else Stage2Output)
     assert out.mask.shape == (2, 1, 64, 64)
     assert out.encoder_features.shape[-2:] == (4, 4)
     grads = [p.grad for p in net.parameters() if p.grad is not None]
     assert grads and all(torch.isfinite(g).all() for g in grads)
-    assert elapsed < 5.0, f"tiny stage-{stage} step took {elapsed:.2f} s"
+    # Every trainable parameter takes part in the loss: none is left without a gradient.
+    assert len(grads) == sum(1 for p in net.parameters() if p.requires_grad)
