@@ -27,6 +27,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, help="JSON or TOML TrainConfig (see configs/)")
     parser.add_argument("--preset", choices=sorted(PRESETS), help="named configuration preset")
     parser.add_argument("--epochs", type=int)
+    parser.add_argument(
+        "--time-budget",
+        type=float,
+        metavar="SECONDS",
+        help="train for this wall time: warm-up then cosine decay over the time, best model by val "
+        "mDSC, a clean finish inside the budget (epochs then only bound it if given)",
+    )
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--network", choices=("paper", "tiny"))
     parser.add_argument("--events", help="write JSON-lines events to FILE, or '-' for stdout")
@@ -50,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         "epochs": args.epochs,
         "batch_size": args.batch_size,
         "network": args.network,
+        "time_budget": {"seconds": args.time_budget} if args.time_budget is not None else None,
     }
     config = resolve_config(args.preset, args.config, overrides)
     request = TrainRequest(
@@ -68,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     outcome = run_training(request)
     if outcome.status == "finished":
         print(
-            f"meddisseg train: finished; best val mIoU {outcome.best_metric:.4f}; "
+            f"meddisseg train: finished; best val {config.selection_metric} {outcome.best_metric:.4f}; "
             f"model {outcome.paths.get('model')}",
             file=sys.stderr,
         )
