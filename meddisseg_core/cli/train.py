@@ -24,7 +24,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--stage", type=int, choices=(1, 2), required=True)
     parser.add_argument("--out", type=Path, required=True, help="run folder (checkpoints, split, model)")
     parser.add_argument("--init", type=Path, help="checkpoint to start from (stage 2: a stage-1 model)")
-    parser.add_argument("--config", type=Path, help="JSON or TOML TrainConfig (see configs/)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        action="append",
+        help="JSON or TOML TrainConfig (see configs/); repeat it to layer files, later ones win",
+    )
     parser.add_argument("--preset", choices=sorted(PRESETS), help="named configuration preset")
     parser.add_argument("--epochs", type=int)
     parser.add_argument(

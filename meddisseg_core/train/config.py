@@ -1,6 +1,7 @@
 """Training configuration: frozen dataclasses, presets, and the merge of preset, file and flags.
 
-Precedence (later wins): built-in defaults < ``--preset`` < ``--config FILE`` < command-line flags.
+Precedence (later wins): built-in defaults < ``--preset`` < ``--config FILE`` (repeatable, in
+order) < command-line flags.
 Defaults are the paper's best setting; the preset ``authors-public-code`` reproduces what the
 authors' public scripts actually run (dispersive weight 0.2 in both stages, T = 0.5, and the
 un-augmented stage-2 background target).
@@ -9,7 +10,7 @@ un-augmented stage-2 background target).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -159,7 +160,7 @@ def read_config_mapping(path: Path) -> dict[str, Any]:
 
 def resolve_config(
     preset: str | None = None,
-    config_file: Path | None = None,
+    config_file: Path | Sequence[Path] | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> TrainConfig:
     """Build the TrainConfig of a run; unknown keys anywhere raise ConfigError naming them."""
@@ -169,9 +170,10 @@ def resolve_config(
             raise ConfigError(f"unknown preset {preset!r}; known: {sorted(PRESETS)}")
         merged = _merge(merged, PRESETS[preset])
     where = "config"
-    if config_file is not None:
-        merged = _merge(merged, read_config_mapping(config_file))
-        where = str(config_file)
+    files = [config_file] if isinstance(config_file, (str, Path)) else list(config_file or [])
+    for path in files:  # later files win, key by key
+        merged = _merge(merged, read_config_mapping(Path(path)))
+        where = " + ".join(str(f) for f in files)
     if overrides:
         merged = _merge(merged, {k: v for k, v in overrides.items() if v is not None})
     return from_dict(TrainConfig, merged, where=where)

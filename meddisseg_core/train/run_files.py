@@ -7,6 +7,8 @@ written to ``best.safetensors`` on the same rhythm, and always before the run en
 
 from __future__ import annotations
 
+import sys
+
 from meddisseg_core.config import to_dict
 from meddisseg_core.errors import ConfigError
 from meddisseg_core.train.final import run_metadata, save_best
@@ -112,3 +114,10 @@ class RunFilesMixin:
             f"backbone init {self.init_info.get('backbone')}; "
             f"dispersive {cfg.dispersive.variant} w={cfg.dispersive_weight} T={cfg.dispersive.temperature}"
         )
+
+    def _keep_best(self) -> None:
+        """On a failure: write the best epoch held in memory, if any; never raise from here."""
+        try:
+            self._flush_best(force=True)
+        except Exception as exc:  # the original failure is what gets reported
+            print(f"meddisseg train: could not write the best model ({exc})", file=sys.stderr)

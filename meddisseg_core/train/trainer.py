@@ -292,6 +292,9 @@ class Trainer(OptimiseMixin, RunFilesMixin):
             early_stop_counter=p.bad_epochs,
             skipped_steps=p.skipped_steps,
             elapsed_s=self.clock.elapsed(),
+            gpu_memory_gib=(
+                torch.cuda.max_memory_allocated(self.device) / 2**30 if self.device.type == "cuda" else None
+            ),
         )
         if improved and self.ctx.is_main:
             self.best_snapshot, self.best_dirty = Snapshot(self.network), True
@@ -352,6 +355,7 @@ class Trainer(OptimiseMixin, RunFilesMixin):
             )
             return TrainOutcome("finished", EXIT_OK, best_metric=p.best_metric, paths=paths)
         except _CancelRequestedError:
+            self._flush_best(force=True)  # a budget run may hold its best epoch in memory only
             self._save_latest()
             self.events.emit(
                 "cancelled",
@@ -362,11 +366,13 @@ class Trainer(OptimiseMixin, RunFilesMixin):
             )
             return TrainOutcome("cancelled", EXIT_CANCELLED, "cancelled on request")
         except torch.cuda.OutOfMemoryError as exc:
+            self._keep_best()
             self.events.emit(
                 "failed", message=str(exc).splitlines()[0], advice=OOM_ADVICE, error="out_of_memory"
             )
             return TrainOutcome("failed", EXIT_FAILED, f"{exc}; {OOM_ADVICE}")
         except MedDisSegError as exc:
+            self._keep_best()
             code = EXIT_FAILED if self.started else EXIT_ERROR
             advice = (
                 "see the message" if self.started else "fix the configuration, dataset or checkpoint named"
@@ -374,6 +380,7 @@ class Trainer(OptimiseMixin, RunFilesMixin):
             self.events.emit("failed", message=str(exc), advice=advice, error=type(exc).__name__)
             return TrainOutcome("failed", code, str(exc))
         except Exception as exc:
+            self._keep_best()
             self.events.emit(
                 "failed",
                 message=f"{type(exc).__name__}: {exc}",

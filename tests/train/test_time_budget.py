@@ -77,3 +77,28 @@ def test_budget_run_ends_inside_the_budget_with_the_best_mdsc_model(
     # Checkpoints were rate-limited: fewer latest writes than epochs.
     latest = [e for e in events if e["type"] == "checkpoint" and e["kind"] == "latest"]
     assert 2 <= len(latest) < len(epochs)
+
+
+@pytest.mark.slow
+def test_low_resolution_phase_then_full_size(
+    small_dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(trainer_module, "Clock", _FakeClock)
+    sides: list[int] = []
+    original = trainer_module.Trainer._train_step
+
+    def recording(self, x, y, y_bg):
+        sides.append((x.shape[-1], y.shape[-1], y_bg.shape[-1]))
+        return original(self, x, y, y_bg)
+
+    monkeypatch.setattr(trainer_module.Trainer, "_train_step", recording)
+    config = tiny_config(
+        batch_size=2,
+        epochs=None,
+        time_budget={"seconds": 40.0, "low_res_size": 16, "low_res_fraction": 0.3},
+    )
+    outcome = run_training(TrainRequest(small_dataset, tmp_path / "run", config))
+    assert outcome.exit_code == 0
+    assert sides[0] == (16, 16, 16) and sides[-1] == (32, 32, 32)
+    first_full = sides.index((32, 32, 32))
+    assert set(sides[:first_full]) == {(16, 16, 16)} and set(sides[first_full:]) == {(32, 32, 32)}
