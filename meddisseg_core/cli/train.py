@@ -43,7 +43,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--network", choices=("paper", "tiny"))
     parser.add_argument("--events", help="write JSON-lines events to FILE, or '-' for stdout")
     parser.add_argument("--cancel-file", type=Path, help="stop (resumably) as soon as this file exists")
-    parser.add_argument("--resume", action="store_true", help="continue from OUT/latest.safetensors")
+    parser.add_argument("--resume", action="store_true", help="continue from the checkpoint OUT/latest names")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     parser.add_argument("--backbone-weights", type=Path, help="torchvision ResNet-50 state_dict file")
     parser.add_argument(
