@@ -1,11 +1,16 @@
 """Run by test_kill9_resume.py: a clean parent that forks training children which SIGKILL themselves.
 
 The parent imports torch and the trainer once and never runs a parallel torch op, so each forked
-child starts in milliseconds and safely. A child resumes the run in OUT while a watcher thread
-sends it SIGKILL once the child has used a random amount of CPU time: in setup, in a step, in
-validation or in the middle of a checkpoint write. CPU time rather than wall time, so that the
-kills spread over the same work on a busy machine as on an idle one. After each death the parent
-reports, as one JSON line on stdout, whether the run folder still holds a complete checkpoint.
+child starts in milliseconds and safely. A child resumes the run in OUT and dies by SIGKILL at a
+random moment, chosen in one of two ways, alternately:
+
+* after a random amount of CPU time (in setup, a step, validation or a checkpoint write; CPU time
+  rather than wall time, so the kills spread over the same work on a busy machine as on an idle one);
+* a random few milliseconds into a randomly chosen checkpoint write, the moment that matters most
+  for the pair's atomicity and too short to be hit often by the first way.
+
+After each death the parent reports, as one JSON line on stdout, whether the run folder still
+holds a complete checkpoint.
 
 Usage: ``python -m tests.train.kill9_worker DATA OUT KILLS SEED``
 """
@@ -23,7 +28,7 @@ from pathlib import Path
 
 import torch
 
-from meddisseg_core.train import TrainRequest, run_training
+from meddisseg_core.train import TrainRequest, run_files, run_training
 from meddisseg_core.train.config import resolve_config
 from meddisseg_core.train.state import CHECKPOINTS, has_latest, latest_weights_path, load_latest
 
@@ -49,15 +54,41 @@ def _kill_after_cpu_seconds(limit: float) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _child(data: Path, out: Path, cpu_limit: float) -> None:
-    threading.Thread(target=_kill_after_cpu_seconds, args=(cpu_limit,), daemon=True).start()
+def _kill_inside_a_save(nth: int, delay: float) -> None:
+    """SIGKILL ``delay`` seconds after the ``nth`` checkpoint write of this child begins."""
+    original = run_files.save_latest
+    calls = {"n": 0}
+
+    def save_latest(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == nth:
+            threading.Timer(delay, os.kill, (os.getpid(), signal.SIGKILL)).start()
+        return original(*args, **kwargs)
+
+    run_files.save_latest = save_latest
+
+
+def _child(data: Path, out: Path, cpu_limit: float, save: tuple[int, float] | None) -> None:
+    if save is None:
+        threading.Thread(target=_kill_after_cpu_seconds, args=(cpu_limit,), daemon=True).start()
+    else:
+        _kill_inside_a_save(*save)
     try:
         run_training(TrainRequest(data, out, _config(), resume=True, events=out / "events.jsonl"))
     finally:
         os._exit(0)  # never return into the parent's code (reported as "exited", not "killed")
 
 
-def _report(out: Path, had_checkpoint: bool, status: int) -> dict[str, object]:
+def _debris(out: Path) -> set[str]:
+    """What a killed save leaves: folders besides the current one, temp files."""
+    root = out / CHECKPOINTS
+    current = latest_weights_path(out).parent
+    found = {str(f) for f in root.iterdir() if f != current} if root.is_dir() else set()
+    found |= {str(f) for f in current.glob(".*.tmp")} if current.is_dir() else set()
+    return found | {str(f) for f in out.glob(".latest.*.tmp")}
+
+
+def _report(out: Path, had_checkpoint: bool, status: int, debris_before: set[str]) -> dict[str, object]:
     report: dict[str, object] = {"killed": os.WIFSIGNALED(status), "had_checkpoint": had_checkpoint}
     if has_latest(out):
         try:
@@ -69,13 +100,8 @@ def _report(out: Path, had_checkpoint: bool, status: int) -> dict[str, object]:
             report["error"] = str(exc)[:300]
     else:
         report["resumable"] = False
-    folders = list((out / CHECKPOINTS).iterdir()) if (out / CHECKPOINTS).is_dir() else []
-    current = latest_weights_path(out).parent
-    # Anything besides the current folder (or a temp file in it) is the debris of a killed save.
-    debris = [f for f in folders if f != current]
-    debris += list(current.glob(".*.tmp")) if current.is_dir() else []
-    debris += list(out.glob(".latest.*.tmp"))
-    report["killed_mid_save"] = bool(debris)
+    # New debris (a half-written folder, a temp file) means this child died inside a save.
+    report["killed_mid_save"] = bool(_debris(out) - debris_before)
     return report
 
 
@@ -84,14 +110,16 @@ def main() -> int:
     torch.set_num_threads(1)
     torch.optim.Adam([torch.zeros(1, requires_grad=True)])  # import the optimiser's lazy modules now
     rng = random.Random(seed)
-    for _ in range(kills):
+    for index in range(kills):
         had_checkpoint = has_latest(out)
-        delay = rng.uniform(0.02, 1.6)
+        debris_before = _debris(out) if out.is_dir() else set()
+        cpu_limit = rng.uniform(0.05, 2.5)
+        save = (rng.randint(1, 2), rng.uniform(0.0, 0.05)) if index % 2 else None
         pid = os.fork()
         if pid == 0:
-            _child(data, out, delay)
+            _child(data, out, cpu_limit, save)
         _, status = os.waitpid(pid, 0)
-        print(json.dumps(_report(out, had_checkpoint, status)), flush=True)
+        print(json.dumps(_report(out, had_checkpoint, status, debris_before)), flush=True)
     return 0
 
 

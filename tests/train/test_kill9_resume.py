@@ -1,8 +1,9 @@
 """SIGKILL at random moments of training, 36 times: the run folder can always be resumed.
 
 A clean worker process forks training children (tests/train/kill9_worker.py); each child resumes
-the run and kills itself with SIGKILL after a random delay, in setup, in a step, in validation
-or in the middle of writing a checkpoint. The worker reports after each death.
+the run and is killed with SIGKILL at a random moment: after a random amount of CPU time (setup,
+a step, validation, a write), or, every second child, a random few milliseconds into a checkpoint
+write. The worker reports after each death.
 """
 
 from __future__ import annotations
