@@ -176,10 +176,14 @@ def step_bench(args: argparse.Namespace) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import bench_inference
 
+    tables = getattr(bench_inference, "cuda_tables", None)
+    if not callable(tables):  # checked in the dry run too, so a renamed function fails on the CPU first
+        print("error: bench_inference.py has no cuda_tables(repeats, warmup, quick)", file=sys.stderr)
+        return 1
     if not torch.cuda.is_available():
         print("inference benchmarks: no CUDA device here; skipped (they run on the GPU machine)")
         return 0
-    bench_inference.cuda_tables(args.repeats, 3, quick=False)
+    tables(args.repeats, 3, quick=False)
     return 0
 
 
