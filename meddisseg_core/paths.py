@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import platformdirs
+from types import ModuleType
 
 APP_NAME = "meddisseg-studio"
+
+
+def _platformdirs() -> ModuleType:
+    # Imported on first use, not with this module: headless runs (the GPU training machine has
+    # no platformdirs) import core modules that import this one without ever asking for a folder.
+    import platformdirs
+
+    return platformdirs
 
 
 def _override(kind: str) -> Path | None:
@@ -23,14 +30,14 @@ def _override(kind: str) -> Path | None:
 
 def user_data_dir() -> Path:
     """Models registry and other durable per-user data."""
-    return _override("data") or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return _override("data") or Path(_platformdirs().user_data_dir(APP_NAME, appauthor=False))
 
 
 def user_cache_dir() -> Path:
     """Downloads in progress and other files that may be deleted at any time."""
-    return _override("cache") or Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    return _override("cache") or Path(_platformdirs().user_cache_dir(APP_NAME, appauthor=False))
 
 
 def user_log_dir() -> Path:
     """Application logs and crash reports."""
-    return _override("logs") or Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+    return _override("logs") or Path(_platformdirs().user_log_dir(APP_NAME, appauthor=False))

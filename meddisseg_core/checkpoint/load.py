@@ -18,6 +18,7 @@ from meddisseg_core.checkpoint.metadata import (
     ModelMetadata,
     metadata_from_json,
 )
+from meddisseg_core.checkpoint.pack import unpack_tensors
 from meddisseg_core.checkpoint.save import training_only
 from meddisseg_core.errors import CheckpointError, StateDictMismatchError
 from meddisseg_core.nn import build_network
@@ -109,6 +110,8 @@ def load_model(path: Path | str, *, map_location: str | torch.device = "cpu") ->
                     f"{path}: tensor checksum mismatch (recorded {metadata.sha256[:16]}…, "
                     f"file {actual[:16]}…): the file is corrupt or was altered"
                 )
+            # A packed file (int8 weights + per-channel scales) becomes fp32 tensors here.
+            state = unpack_tensors(state, header, where)
         else:
             metadata = _authors_metadata(state, path)
     else:

@@ -24,14 +24,26 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--stage", type=int, choices=(1, 2), required=True)
     parser.add_argument("--out", type=Path, required=True, help="run folder (checkpoints, split, model)")
     parser.add_argument("--init", type=Path, help="checkpoint to start from (stage 2: a stage-1 model)")
-    parser.add_argument("--config", type=Path, help="JSON or TOML TrainConfig (see configs/)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        action="append",
+        help="JSON or TOML TrainConfig (see configs/); repeat it to layer files, later ones win",
+    )
     parser.add_argument("--preset", choices=sorted(PRESETS), help="named configuration preset")
     parser.add_argument("--epochs", type=int)
+    parser.add_argument(
+        "--time-budget",
+        type=float,
+        metavar="SECONDS",
+        help="train for this wall time: warm-up then cosine decay over the time, best model by val "
+        "mDSC, a clean finish inside the budget (epochs then only bound it if given)",
+    )
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--network", choices=("paper", "tiny"))
     parser.add_argument("--events", help="write JSON-lines events to FILE, or '-' for stdout")
     parser.add_argument("--cancel-file", type=Path, help="stop (resumably) as soon as this file exists")
-    parser.add_argument("--resume", action="store_true", help="continue from OUT/latest.safetensors")
+    parser.add_argument("--resume", action="store_true", help="continue from the checkpoint OUT/latest names")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     parser.add_argument("--backbone-weights", type=Path, help="torchvision ResNet-50 state_dict file")
     parser.add_argument(
@@ -50,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         "epochs": args.epochs,
         "batch_size": args.batch_size,
         "network": args.network,
+        "time_budget": {"seconds": args.time_budget} if args.time_budget is not None else None,
     }
     config = resolve_config(args.preset, args.config, overrides)
     request = TrainRequest(
@@ -68,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     outcome = run_training(request)
     if outcome.status == "finished":
         print(
-            f"meddisseg train: finished; best val mIoU {outcome.best_metric:.4f}; "
+            f"meddisseg train: finished; best val {config.selection_metric} {outcome.best_metric:.4f}; "
             f"model {outcome.paths.get('model')}",
             file=sys.stderr,
         )

@@ -42,6 +42,9 @@ class DataConfig:
     # reproduces the authors' un-augmented background.
     background_from_augmented_mask: bool = True
     num_workers: int = 0
+    # Keep the whole (resized) set on the training device and augment there (data/resident.py):
+    # no DataLoader and no albumentations, for GPU runs where decoding would be the bottleneck.
+    resident: bool = False
 
     def __post_init__(self) -> None:
         if self.image_size < 16 or self.image_size % 16:

@@ -12,9 +12,12 @@ from meddisseg_core.losses.objectives import (
 from meddisseg_core.losses.segmentation import (
     adaptive_beta,
     bce,
+    bce_logits,
     complementary_loss,
     consistency_loss,
+    consistency_loss_logits,
     dice_bce,
+    dice_bce_logits,
 )
 
 __all__ = [
@@ -25,10 +28,13 @@ __all__ = [
     "adaptive_beta",
     "apply_color_aug",
     "bce",
+    "bce_logits",
     "color_aug",
     "complementary_loss",
     "consistency_loss",
+    "consistency_loss_logits",
     "dice_bce",
+    "dice_bce_logits",
     "dispersive_loss",
     "draw_params",
     "stage1_objective",

@@ -19,7 +19,9 @@ from meddisseg_core.losses.segmentation import (
     adaptive_beta,
     complementary_loss,
     consistency_loss,
+    consistency_loss_logits,
     dice_bce,
+    dice_bce_logits,
 )
 
 
@@ -73,6 +75,11 @@ def _weighted(weight: float, term: torch.Tensor | None) -> torch.Tensor | float:
     return weight * term
 
 
+def _probabilities(maps: tuple[torch.Tensor, ...], logits: bool) -> tuple[torch.Tensor, ...]:
+    # Sigmoid in fp32: the β weights and the complementary term are defined on probabilities.
+    return tuple(torch.sigmoid(m.float()) for m in maps) if logits else maps
+
+
 def stage1_objective(
     pred: torch.Tensor,
     pred_aug: torch.Tensor,
@@ -80,11 +87,17 @@ def stage1_objective(
     disp: torch.Tensor | None,
     disp_aug: torch.Tensor | None,
     weight: float,
+    *,
+    logits: bool = False,
 ) -> LossResult:
-    """DiceBCE(pred) + DiceBCE(pred_aug) + consistency + w*disp + w*disp_aug."""
-    seg = dice_bce(pred, target)
-    seg_aug = dice_bce(pred_aug, target)
-    cons = consistency_loss(pred, pred_aug)
+    """DiceBCE(pred) + DiceBCE(pred_aug) + consistency + w*disp + w*disp_aug.
+
+    ``logits``: ``pred`` and ``pred_aug`` are pre-sigmoid maps (same objective, stable BCE).
+    """
+    seg_fn = dice_bce_logits if logits else dice_bce
+    seg = seg_fn(pred, target)
+    seg_aug = seg_fn(pred_aug, target)
+    cons = (consistency_loss_logits if logits else consistency_loss)(pred, pred_aug)
     total = seg + seg_aug + cons + _weighted(weight, disp) + _weighted(weight, disp_aug)
     parts = {"dicebce": seg, "dicebce_aug": seg_aug, "consistency": cons}
     if disp is not None:
@@ -95,10 +108,15 @@ def stage1_objective(
 
 
 def stage1_validation(
-    pred: torch.Tensor, target: torch.Tensor, disp: torch.Tensor | None, weight: float
+    pred: torch.Tensor,
+    target: torch.Tensor,
+    disp: torch.Tensor | None,
+    weight: float,
+    *,
+    logits: bool = False,
 ) -> LossResult:
     """The authors' stage-1 validation loss: DiceBCE(pred) + w*disp (no augmented pass)."""
-    seg = dice_bce(pred, target)
+    seg = (dice_bce_logits if logits else dice_bce)(pred, target)
     parts = {"dicebce": seg}
     if disp is not None:
         parts["dispersive"] = disp
@@ -114,14 +132,22 @@ def stage2_objective(
     bg_target: torch.Tensor,
     disp: torch.Tensor | None,
     weight: float,
+    *,
+    logits: bool = False,
 ) -> LossResult:
-    """L_mask + beta1*L_fg + beta2*L_bg + L_comp + w*disp (used for training and validation)."""
-    l_mask = dice_bce(mask, target)
-    l_fg = dice_bce(fg, target)
-    l_bg = dice_bce(bg, bg_target)
-    beta1 = adaptive_beta(fg)
-    beta2 = adaptive_beta(bg)
-    l_comp = complementary_loss(fg, bg, uncertainty)
+    """L_mask + beta1*L_fg + beta2*L_bg + L_comp + w*disp (used for training and validation).
+
+    ``logits``: the four maps are pre-sigmoid; the DiceBCE terms use the stable logits form and
+    β / L_comp the fp32 sigmoid of the maps, so the objective is the same function.
+    """
+    seg_fn = dice_bce_logits if logits else dice_bce
+    l_mask = seg_fn(mask, target)
+    l_fg = seg_fn(fg, target)
+    l_bg = seg_fn(bg, bg_target)
+    p_fg, p_bg, p_uc = _probabilities((fg, bg, uncertainty), logits)
+    beta1 = adaptive_beta(p_fg)
+    beta2 = adaptive_beta(p_bg)
+    l_comp = complementary_loss(p_fg, p_bg, p_uc)
     total = l_mask + beta1 * l_fg + beta2 * l_bg + l_comp + _weighted(weight, disp)
     parts = {
         "mask": l_mask,

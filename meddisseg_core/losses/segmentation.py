@@ -1,7 +1,10 @@
 """Segmentation objectives of the authors' training scripts (ARCHITECTURE.md §7).
 
-All inputs are probabilities (the networks end in a sigmoid), never logits. Everything is
-computed in at least fp32 because binary_cross_entropy is unsafe under bf16 autocast.
+The authors' inputs are probabilities (the networks end in a sigmoid). The ``*_logits``
+variants take the pre-sigmoid maps instead: BCE then uses ``binary_cross_entropy_with_logits``
+(no log of a rounded probability, no [0, 1] precondition), and equals the probability form in
+fp32 up to rounding while no log is clamped. Everything is computed in at least fp32 because
+binary_cross_entropy is unsafe under bf16 autocast.
 """
 
 from __future__ import annotations
@@ -32,6 +35,33 @@ def dice_bce(prob: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     intersection = (flat_p * flat_t).sum()
     dice = (2.0 * intersection + _DICE_SMOOTH) / (flat_p.sum() + flat_t.sum() + _DICE_SMOOTH)
     return bce(p, t) + (1.0 - dice)
+
+
+def bce_logits(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Mean binary cross-entropy of sigmoid(logits), computed stably from the logits."""
+    z = _promote(logits)
+    return F.binary_cross_entropy_with_logits(z, target.to(z.dtype), reduction="mean")
+
+
+def _soft_dice(prob: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    flat_p = prob.reshape(-1)
+    flat_t = target.reshape(-1)
+    intersection = (flat_p * flat_t).sum()
+    return (2.0 * intersection + _DICE_SMOOTH) / (flat_p.sum() + flat_t.sum() + _DICE_SMOOTH)
+
+
+def dice_bce_logits(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """:func:`dice_bce` of sigmoid(logits): BCE from the logits, Dice on the fp32 probabilities."""
+    z = _promote(logits)
+    t = target.to(z.dtype)
+    return bce_logits(z, t) + (1.0 - _soft_dice(torch.sigmoid(z), t))
+
+
+def consistency_loss_logits(logits: torch.Tensor, logits_aug: torch.Tensor) -> torch.Tensor:
+    """:func:`consistency_loss` of two logit maps (prob > 0.5 is logit > 0)."""
+    z = _promote(logits)
+    w = _promote(logits_aug)
+    return bce_logits(z, (w.detach() > 0).to(z.dtype)) + bce_logits(w, (z.detach() > 0).to(w.dtype))
 
 
 def consistency_loss(pred: torch.Tensor, pred_aug: torch.Tensor) -> torch.Tensor:

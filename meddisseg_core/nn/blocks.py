@@ -34,6 +34,41 @@ def telu_inference_(x: torch.Tensor) -> torch.Tensor:
     return x.mul_(e)
 
 
+class _LeanTeLU(torch.autograd.Function):
+    """TeLU whose backward recomputes from the input: autograd keeps x only.
+
+    The plain composition keeps exp(x) and tanh(exp(x)) for its backward, both in fp32 under
+    bf16 autocast (exp is an fp32 op there): three saved maps per activation instead of one, on
+    the largest tensors of the network. Forward values equal :func:`telu` bit for bit in the
+    input's own dtype (fp32 training); low-precision inputs are computed in fp32 and returned in
+    their own dtype, which is what the following conv casts them to anyway.
+    """
+
+    @staticmethod
+    def forward(ctx: torch.autograd.function.FunctionCtx, x: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(x)
+        xf = x if x.dtype in (torch.float32, torch.float64) else x.float()
+        return (xf * torch.tanh(torch.exp(xf))).to(x.dtype)
+
+    @staticmethod
+    def backward(ctx: torch.autograd.function.FunctionCtx, grad: torch.Tensor) -> torch.Tensor:
+        (x,) = ctx.saved_tensors
+        xf = x if x.dtype in (torch.float32, torch.float64) else x.float()
+        # Above 20, exp(x) overflows the derivative's parts (0 * inf) while tanh(exp(x)) is 1
+        # and its derivative 0 in every float dtype: the slope is exactly 1 there.
+        safe = torch.clamp(xf, max=20.0)
+        e = torch.exp(safe)
+        t = torch.tanh(e)
+        slope = t + safe * e * (1.0 - t * t)
+        slope = torch.where(xf > 20.0, torch.ones_like(slope), slope)
+        return (grad.to(slope.dtype) * slope).to(grad.dtype)
+
+
+def telu_train(x: torch.Tensor) -> torch.Tensor:
+    """:func:`telu` for training: same values, one saved map instead of three (see _LeanTeLU)."""
+    return _LeanTeLU.apply(x)
+
+
 class TeLU(nn.Module):
     """Parameter-free TeLU activation."""
 
@@ -98,7 +133,13 @@ class ConvBNAct(nn.Module):
         if not self.act:
             return y
         # Inference tensors never need autograd, so the cheaper in-place TeLU is safe there.
-        return telu_inference(y) if torch.is_inference_mode_enabled() else telu(y)
+        if torch.is_inference_mode_enabled():
+            return telu_inference(y)
+        # Training keeps activations for backward: keep one map per TeLU, not three. Eval-mode
+        # and no-grad calls (tracing, ONNX export) keep the plain composition.
+        if self.training and y.requires_grad:
+            return telu_train(y)
+        return telu(y)
 
 
 def reduced(channels: int, ratio: int) -> int:

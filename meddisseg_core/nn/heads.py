@@ -56,8 +56,11 @@ class AuxiliaryHead(nn.Module):
         self.branch_uc = _aux_branch(channels)
 
     def forward(
-        self, fg: torch.Tensor, bg: torch.Tensor, uc: torch.Tensor
+        self, fg: torch.Tensor, bg: torch.Tensor, uc: torch.Tensor, logits: bool = False
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Probability maps, or with ``logits`` the pre-sigmoid maps (the final Sigmoid skipped)."""
+        if logits:
+            return self.branch_fg[:-1](fg), self.branch_bg[:-1](bg), self.branch_uc[:-1](uc)
         return self.branch_fg(fg), self.branch_bg(bg), self.branch_uc(uc)
 
 
@@ -71,10 +74,12 @@ class OutputBlock(nn.Module):
         self.c2 = ConvBNAct(channels, channels // 2, 1, padding=0)
         self.c3 = nn.Conv2d(channels // 2, 1, 1)
 
-    def forward(self, small: torch.Tensor, middle: torch.Tensor, large: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, small: torch.Tensor, middle: torch.Tensor, large: torch.Tensor, logits: bool = False
+    ) -> torch.Tensor:
         x = self.fuse(torch.cat([small, upsample(middle, 2), upsample(large, 4)], dim=1))
-        x = self.c2(self.c1(upsample(x, 2)))
-        return torch.sigmoid(self.c3(x))
+        x = self.c3(self.c2(self.c1(upsample(x, 2))))
+        return x if logits else torch.sigmoid(x)
 
 
 __all__ = ["AuxiliaryHead", "DecoupleLayer", "OutputBlock", "telu"]

@@ -35,8 +35,8 @@ class Stage1Head(nn.Module):
     def branches(self) -> list[tuple[ConvBNAct, ELAT]]:
         return [(getattr(self, f"reduce{k}"), getattr(self, f"att{k}")) for k in range(1, 5)]
 
-    def forward(self, features: tuple[torch.Tensor, ...]) -> torch.Tensor:
-        """Training semantics (BatchNorm with batch statistics in train mode).
+    def forward(self, features: tuple[torch.Tensor, ...], logits: bool = False) -> torch.Tensor:
+        """Training semantics (BatchNorm with batch statistics in train mode); ``logits`` skips the sigmoid.
 
         The authors upsample each encoder map (up to 1024 channels) to full resolution and then
         apply the 1x1 conv. That conv has no bias and bilinear align_corners weights sum to 1, so
@@ -50,7 +50,8 @@ class Stage1Head(nn.Module):
         for (cbt, att), f, s in zip(self.branches(), features, _SCALES, strict=False):
             conv, bn = cbt.conv[0], cbt.conv[1]
             zs.append(att(cbt.activate(bn(upsample(conv(f), s)))))
-        return torch.sigmoid(self.fuse(torch.cat(zs, dim=1)))
+        fused = self.fuse(torch.cat(zs, dim=1))
+        return fused if logits else torch.sigmoid(fused)
 
     def fast_forward(self, features: tuple[torch.Tensor, ...]) -> torch.Tensor:
         """Inference-only head (BN must already be folded; eval semantics).
@@ -163,10 +164,11 @@ class MedDisSegStage1(nn.Module):
         install_keymap(self, STAGE1_RULES)
         self._fused = FusedCache()
 
-    def forward(self, x: torch.Tensor) -> Stage1Output:
-        """Training output: ``Stage1Output(mask, encoder_features)``, mask N×1×H×W post-sigmoid."""
+    def forward(self, x: torch.Tensor, *, logits: bool = False) -> Stage1Output:
+        """Training output: ``Stage1Output(mask, encoder_features)``, mask N×1×H×W post-sigmoid
+        (pre-sigmoid logits with ``logits=True``)."""
         feats = self.encoder(x)
-        return Stage1Output(self.head(feats), feats[3])
+        return Stage1Output(self.head(feats, logits=logits), feats[3])
 
     @torch.inference_mode()
     def infer(self, x: torch.Tensor, with_uncertainty: bool = False) -> Inference:

@@ -59,7 +59,9 @@ class MedDisSegStage2(nn.Module):
         install_keymap(self, STAGE2_RULES)
         self._fused = FusedCache()
 
-    def _mask(self, feats: tuple[torch.Tensor, ...], f_fg: torch.Tensor, f_bg: torch.Tensor) -> torch.Tensor:
+    def _mask(
+        self, feats: tuple[torch.Tensor, ...], f_fg: torch.Tensor, f_bg: torch.Tensor, logits: bool = False
+    ) -> torch.Tensor:
         """Mask path from the encoder features and the decoupled fg / bg features."""
         d1, d2, d3, d4 = (getattr(self, f"fem{k}")(f) for k, f in enumerate(feats, start=1))
         guides = {
@@ -73,14 +75,18 @@ class MedDisSegStage2(nn.Module):
         small = self.decoder_small(f2, f1)
         middle = self.decoder_middle(f3, f2)
         large = self.decoder_large(f4, f3)
-        return self.output(small, middle, large)
+        return self.output(small, middle, large, logits=logits)
 
-    def forward(self, x: torch.Tensor) -> Stage2Output:
-        """Training output: ``Stage2Output(mask, fg, bg, uncertainty, encoder_features)``."""
+    def forward(self, x: torch.Tensor, *, logits: bool = False) -> Stage2Output:
+        """Training output: ``Stage2Output(mask, fg, bg, uncertainty, encoder_features)``.
+
+        With ``logits=True`` the four maps are the pre-sigmoid logits instead of probabilities
+        (the same network; the trainer computes its losses on them in fp32).
+        """
         feats = self.encoder(x)
         f_fg, f_bg, f_uc = self.decouple(feats[3])
-        fg, bg, uc = self.aux(f_fg, f_bg, f_uc)
-        return Stage2Output(self._mask(feats, f_fg, f_bg), fg, bg, uc, feats[3])
+        fg, bg, uc = self.aux(f_fg, f_bg, f_uc, logits=logits)
+        return Stage2Output(self._mask(feats, f_fg, f_bg, logits=logits), fg, bg, uc, feats[3])
 
     @torch.inference_mode()
     def infer(self, x: torch.Tensor, with_uncertainty: bool = False) -> Inference:

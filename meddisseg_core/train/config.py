@@ -1,6 +1,7 @@
 """Training configuration: frozen dataclasses, presets, and the merge of preset, file and flags.
 
-Precedence (later wins): built-in defaults < ``--preset`` < ``--config FILE`` < command-line flags.
+Precedence (later wins): built-in defaults < ``--preset`` < ``--config FILE`` (repeatable, in
+order) < command-line flags.
 Defaults are the paper's best setting; the preset ``authors-public-code`` reproduces what the
 authors' public scripts actually run (dispersive weight 0.2 in both stages, T = 0.5, and the
 un-augmented stage-2 background target).
@@ -9,7 +10,7 @@ un-augmented stage-2 background target).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -18,6 +19,7 @@ from meddisseg_core.config import from_dict
 from meddisseg_core.data import DataConfig
 from meddisseg_core.errors import ConfigError
 from meddisseg_core.losses import DispersiveConfig
+from meddisseg_core.train.budget import BudgetConfig
 
 # Per-stage recipe of the authors (ARCHITECTURE.md §8): (max epochs, early-stopping patience).
 _STAGE_EPOCHS = {1: (600, 200), 2: (300, 100)}
@@ -43,10 +45,14 @@ class OptimConfig:
     weight_decay: float = 0.0
     plateau_patience: int = 30
     plateau_factor: float = 0.1
+    decoupled_weight_decay: bool = False  # True: AdamW (weight decay not scaled by Adam's moments)
+    clip_grad_norm: float | None = None  # clip the global gradient norm to this value
 
     def __post_init__(self) -> None:
         if self.lr_backbone <= 0 or self.lr_head <= 0:
             raise ConfigError(f"optim learning rates must be > 0, got {self.lr_backbone}, {self.lr_head}")
+        if self.clip_grad_norm is not None and not self.clip_grad_norm > 0:
+            raise ConfigError(f"optim.clip_grad_norm must be > 0, got {self.clip_grad_norm!r}")
         if not 0.0 < self.plateau_factor < 1.0:
             raise ConfigError(f"optim.plateau_factor must be in (0, 1), got {self.plateau_factor}")
 
@@ -71,6 +77,11 @@ class TrainConfig:
     data: DataConfig = field(default_factory=DataConfig)
     dispersive: DispersiveConfig = field(default_factory=DispersiveConfig)
     optim: OptimConfig = field(default_factory=OptimConfig)
+    # Time-budget runs and the shipped-model recipe (configs/README.md explains the choices).
+    time_budget: BudgetConfig = field(default_factory=BudgetConfig)
+    select_metric: Literal["auto", "miou", "mdsc"] = "auto"  # auto: mdsc with a time budget, else miou
+    logit_losses: bool = False  # losses on the pre-sigmoid maps (fp32, BCE-with-logits)
+    val_every_epochs: int = 1
 
     def __post_init__(self) -> None:
         if self.stage not in (1, 2):
@@ -83,16 +94,32 @@ class TrainConfig:
             raise ConfigError(f"batch_size must be >= 1, got {self.batch_size!r}")
         if self.nonfinite_patience < 1 or self.max_recoveries < 0:
             raise ConfigError("nonfinite_patience must be >= 1 and max_recoveries >= 0")
+        if self.val_every_epochs < 1:
+            raise ConfigError(f"val_every_epochs must be >= 1, got {self.val_every_epochs!r}")
+
+    @property
+    def budgeted(self) -> bool:
+        return self.time_budget.seconds is not None
 
     @property
     def max_epochs(self) -> int:
-        return self.epochs if self.epochs is not None else _STAGE_EPOCHS[self.stage][0]
+        if self.epochs is not None:
+            return self.epochs
+        # A time-budget run ends on time; epochs only bound it when given explicitly.
+        return 10**9 if self.budgeted else _STAGE_EPOCHS[self.stage][0]
 
     @property
     def patience(self) -> int:
-        return (
-            self.early_stop_patience if self.early_stop_patience is not None else _STAGE_EPOCHS[self.stage][1]
-        )
+        if self.early_stop_patience is not None:
+            return self.early_stop_patience
+        return 10**9 if self.budgeted else _STAGE_EPOCHS[self.stage][1]
+
+    @property
+    def selection_metric(self) -> str:
+        """The validation metric that picks the best checkpoint ("miou" or "mdsc")."""
+        if self.select_metric != "auto":
+            return self.select_metric
+        return "mdsc" if self.budgeted else "miou"
 
     @property
     def dispersive_weight(self) -> float:
@@ -133,7 +160,7 @@ def read_config_mapping(path: Path) -> dict[str, Any]:
 
 def resolve_config(
     preset: str | None = None,
-    config_file: Path | None = None,
+    config_file: Path | Sequence[Path] | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> TrainConfig:
     """Build the TrainConfig of a run; unknown keys anywhere raise ConfigError naming them."""
@@ -143,9 +170,10 @@ def resolve_config(
             raise ConfigError(f"unknown preset {preset!r}; known: {sorted(PRESETS)}")
         merged = _merge(merged, PRESETS[preset])
     where = "config"
-    if config_file is not None:
-        merged = _merge(merged, read_config_mapping(config_file))
-        where = str(config_file)
+    files = [config_file] if isinstance(config_file, (str, Path)) else list(config_file or [])
+    for path in files:  # later files win, key by key
+        merged = _merge(merged, read_config_mapping(Path(path)))
+        where = " + ".join(str(f) for f in files)
     if overrides:
         merged = _merge(merged, {k: v for k, v in overrides.items() if v is not None})
     return from_dict(TrainConfig, merged, where=where)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -20,6 +21,7 @@ from meddisseg_core.train.backbone import (
     is_backbone_key,
     load_torchvision_backbone,
 )
+from meddisseg_core.train.budget import TimeSchedule
 from meddisseg_core.train.config import TrainConfig
 from meddisseg_core.train.distributed import DistContext, EpochSampler
 
@@ -54,13 +56,31 @@ def network_config(config: TrainConfig) -> NetworkConfig:
 
 @dataclass
 class Loaders:
-    train: DataLoader
-    val: DataLoader
-    train_sampler: EpochSampler
-    train_set: SegmentationDataset
+    """Training/validation batches; ``train_sampler.set_epoch`` and ``train_set.reseed`` per epoch.
+
+    For a resident set (``data.resident``) the one loader object plays all three training roles.
+    """
+
+    train: Any
+    val: Any
+    train_sampler: Any
+    train_set: Any
 
 
 def make_loaders(spec: DatasetSpec, config: TrainConfig, ctx: DistContext, device: torch.device) -> Loaders:
+    if config.data.resident:
+        from meddisseg_core.train.resident import resident_loaders
+
+        train_loader, val_loader = resident_loaders(
+            spec,
+            config.data,
+            batch_size=config.batch_size,
+            seed=config.seed,
+            stage=config.stage,
+            ctx=ctx,
+            device=device,
+        )
+        return Loaders(train_loader, val_loader, train_loader, train_loader)
     train_set = SegmentationDataset(spec, spec.split.train, config.data, stage=config.stage, train=True)
     val_set = SegmentationDataset(spec, spec.split.val, config.data, stage=config.stage, train=False)
     train_sampler = EpochSampler(len(train_set), seed=config.seed, shuffle=True, ctx=ctx)
@@ -136,7 +156,7 @@ def initialise_network(
     return network, {"backbone": "scratch", "source": None, "entries": 0}, warnings
 
 
-def make_optimizer(model: torch.nn.Module, config: TrainConfig) -> torch.optim.Adam:
+def make_optimizer(model: torch.nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
     # The backbone is found through the authors' state-dict names (layer0..layer3), which the
     # network's keymap produces, so this does not depend on internal module names.
     backbone_ids = {
@@ -151,10 +171,16 @@ def make_optimizer(model: torch.nn.Module, config: TrainConfig) -> torch.optim.A
         {"params": backbone, "lr": opt.lr_backbone, "name": "backbone"},
         {"params": head, "lr": opt.lr_head, "name": "head"},
     ]
-    return torch.optim.Adam(groups, betas=opt.betas, eps=opt.eps, weight_decay=opt.weight_decay)
+    optimizer = torch.optim.AdamW if opt.decoupled_weight_decay else torch.optim.Adam
+    # One fused kernel for the whole update on CUDA (the same arithmetic as the loop version).
+    fused = {"fused": True} if all(p.is_cuda for group in groups for p in group["params"]) else {}
+    return optimizer(groups, betas=opt.betas, eps=opt.eps, weight_decay=opt.weight_decay, **fused)
 
 
 def make_scheduler(optimizer: torch.optim.Optimizer, config: TrainConfig):
+    if config.budgeted:
+        # Warm-up then cosine decay over the time budget, updated before every batch.
+        return TimeSchedule(optimizer, config.time_budget)
     # No ``verbose`` argument: recent PyTorch removed it (defect §10.7 of the authors' code).
     return torch.optim.lr_scheduler.ReduceLROnPlateau(
         optimizer, mode="min", patience=config.optim.plateau_patience, factor=config.optim.plateau_factor

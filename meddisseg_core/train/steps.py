@@ -3,6 +3,10 @@
 Network outputs are cast to fp32 before any loss (bf16 autocast would make BCE unsafe), and
 checked to be finite probabilities first: binary_cross_entropy raises on values outside [0, 1],
 and a NaN must become a skipped step with a warning, not a crash or a poisoned optimiser.
+
+With ``logits=True`` the network returns its pre-sigmoid maps and the losses take those (in
+fp32): BCE-with-logits has no [0, 1] precondition and no log of a probability rounded to 0 or 1
+by bf16, which is what made the authors' lr 5e-4 diverge. The check is then just "finite".
 """
 
 from __future__ import annotations
@@ -37,6 +41,16 @@ def _valid_probabilities(*maps: torch.Tensor) -> bool:
     return bool(torch.stack(flags).all().item())
 
 
+def _valid(maps: tuple[torch.Tensor, ...], logits: bool) -> bool:
+    if logits:
+        return bool(torch.stack([torch.isfinite(m).all() for m in maps]).all().item())
+    return _valid_probabilities(*maps)
+
+
+def _as_probability(mask: torch.Tensor, logits: bool) -> torch.Tensor:
+    return torch.sigmoid(mask) if logits else mask
+
+
 def autocast_for(device: torch.device, bf16: bool) -> contextlib.AbstractContextManager:
     if bf16 and device.type == "cuda":
         return torch.autocast(device_type="cuda", dtype=torch.bfloat16)
@@ -52,19 +66,22 @@ def stage1_step(
     generator: torch.Generator | None,
     *,
     bf16: bool,
+    logits: bool = False,
 ) -> StepOutput:
     """The authors' stage-1 training step: clean pass, colour-augmented pass, consistency."""
     x_aug = color_aug(x, generator)
+    kwargs = {"logits": True} if logits else {}
     with autocast_for(x.device, bf16):
-        out = model(x)
-        out_aug = model(x_aug)
+        out = model(x, **kwargs)
+        out_aug = model(x_aug, **kwargs)
     pred, pred_aug = out.mask.float(), out_aug.mask.float()
     features = [out.encoder_features, out_aug.encoder_features]
-    if not _valid_probabilities(pred, pred_aug):
-        return StepOutput(None, pred, features, [])
+    if not _valid((pred, pred_aug), logits):
+        return StepOutput(None, _as_probability(pred, logits), features, [])
     disp = [dispersive.term(f.float()) for f in features] if weight else []
     d1, d2 = (disp[0], disp[1]) if disp else (None, None)
-    return StepOutput(stage1_objective(pred, pred_aug, y, d1, d2, weight), pred, features, disp)
+    loss = stage1_objective(pred, pred_aug, y, d1, d2, weight, logits=logits)
+    return StepOutput(loss, _as_probability(pred, logits), features, disp)
 
 
 def stage2_step(
@@ -76,17 +93,18 @@ def stage2_step(
     weight: float,
     *,
     bf16: bool,
+    logits: bool = False,
 ) -> StepOutput:
     """The authors' stage-2 objective (used for training and validation)."""
     with autocast_for(x.device, bf16):
-        out = model(x)
+        out = model(x, logits=True) if logits else model(x)
     mask, fg, bg, uc = (t.float() for t in (out.mask, out.fg, out.bg, out.uncertainty))
     features = [out.encoder_features]
-    if not _valid_probabilities(mask, fg, bg, uc):
-        return StepOutput(None, mask, features, [])
+    if not _valid((mask, fg, bg, uc), logits):
+        return StepOutput(None, _as_probability(mask, logits), features, [])
     disp = [dispersive.term(out.encoder_features.float())] if weight else []
-    loss = stage2_objective(mask, fg, bg, uc, y, y_bg, disp[0] if disp else None, weight)
-    return StepOutput(loss, mask, features, disp)
+    loss = stage2_objective(mask, fg, bg, uc, y, y_bg, disp[0] if disp else None, weight, logits=logits)
+    return StepOutput(loss, _as_probability(mask, logits), features, disp)
 
 
 def stage1_val_step(
@@ -97,15 +115,17 @@ def stage1_val_step(
     weight: float,
     *,
     bf16: bool,
+    logits: bool = False,
 ) -> StepOutput:
     """Stage-1 validation: DiceBCE(pred) + w*disp, no augmented pass."""
     with autocast_for(x.device, bf16):
-        out = model(x)
+        out = model(x, logits=True) if logits else model(x)
     pred = out.mask.float()
-    if not _valid_probabilities(pred):
-        return StepOutput(None, pred, [], [])
+    if not _valid((pred,), logits):
+        return StepOutput(None, _as_probability(pred, logits), [], [])
     disp = dispersive.term(out.encoder_features.float()) if weight else None
-    return StepOutput(stage1_validation(pred, y, disp, weight), pred, [], [])
+    loss = stage1_validation(pred, y, disp, weight, logits=logits)
+    return StepOutput(loss, _as_probability(pred, logits), [], [])
 
 
 def dispersive_grad_norm(step: StepOutput, weight: float) -> float | None:

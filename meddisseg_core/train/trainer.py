@@ -16,15 +16,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import torch
+import torch.nn.functional as F
 from tqdm import tqdm
 
 from meddisseg_core.config import to_dict
 from meddisseg_core.data import open_dataset
-from meddisseg_core.errors import MedDisSegError, NonFiniteLossError
+from meddisseg_core.errors import MedDisSegError
 from meddisseg_core.train import setup
+from meddisseg_core.train.budget import Clock, TimeSchedule
 from meddisseg_core.train.distributed import DistContext, any_rank, init_distributed, shutdown_distributed
 from meddisseg_core.train.events import EventWriter
-from meddisseg_core.train.final import save_best, save_final
+from meddisseg_core.train.final import RunDescription, Snapshot, save_final
 from meddisseg_core.train.job import (
     EXIT_CANCELLED,
     EXIT_ERROR,
@@ -34,16 +36,13 @@ from meddisseg_core.train.job import (
     TrainOutcome,
     TrainRequest,
 )
+from meddisseg_core.train.optimise import OptimiseMixin
+from meddisseg_core.train.run_files import RunFilesMixin
 from meddisseg_core.train.state import (
     Progress,
-    capture_rng,
     has_latest,
-    load_latest,
-    progress_from,
-    restore_rng,
-    save_latest,
+    latest_weights_path,
 )
-from meddisseg_core.train.steps import dispersive_grad_norm, stage1_step, stage2_step
 from meddisseg_core.train.validation import validate
 
 
@@ -51,7 +50,16 @@ class _CancelRequestedError(Exception):
     pass
 
 
-class Trainer:
+def _resize_batch(size: int, *tensors: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """Bilinear resize of a batch (images and soft targets alike) to size×size."""
+    if tensors[0].shape[-1] == size and tensors[0].shape[-2] == size:
+        return tensors
+    return tuple(F.interpolate(t, size=(size, size), mode="bilinear", align_corners=False) for t in tensors)
+
+
+class Trainer(OptimiseMixin, RunFilesMixin):
+    """One training job: set up, epochs (or a time budget), validation, checkpoints, events."""
+
     def __init__(self, request: TrainRequest, should_stop: Callable[[], bool] | None = None) -> None:
         self.request = request
         self.config = request.config
@@ -62,6 +70,11 @@ class Trainer:
         self.events = EventWriter(None)
         self.progress = Progress()
         self.started = False
+        self.clock = Clock(None)
+        self.best_snapshot: Snapshot | None = None
+        self.best_dirty = False  # the best epoch so far is not yet on disk
+        self.last_save = 0.0  # clock time of the last checkpoint write
+        self.validated_step = -1  # optimiser step of the last validation
 
     # ----------------------------------------------------------------- stopping
     def should_stop(self) -> bool:
@@ -91,6 +104,9 @@ class Trainer:
         )
         self.bf16 = self.bf16 and self.device.type == "cuda"
         self.channels_last = cfg.channels_last and self.device.type == "cuda"
+        if self.device.type == "cuda":
+            # Fixed shapes batch after batch: let cuDNN pick its fastest kernels (as the authors do).
+            torch.backends.cudnn.benchmark = True
         setup.seed_everything(cfg.seed)
         if self.ctx.is_main:
             self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -110,6 +126,14 @@ class Trainer:
         self.optimizer = setup.make_optimizer(self.network, cfg)
         self.scheduler = setup.make_scheduler(self.optimizer, cfg)
         self.aug_generator = torch.Generator().manual_seed(cfg.seed + 1)
+        self.run_description = RunDescription(
+            config=cfg,
+            network=self.network.config,
+            data_dir=Path(self.request.data_dir),
+            split_source=self.spec.split.source,
+            train_images=len(self.spec.split.train),
+            val_images=len(self.spec.split.val),
+        )
         self.resumed = False
         if self.request.resume and has_latest(self.out_dir):
             self._load_latest()
@@ -143,106 +167,25 @@ class Trainer:
         self.started = True
         for message in warnings:
             self._warn("resume" if message.startswith("--resume") else "backbone", message)
+        self.clock = Clock(cfg.time_budget.seconds, self.progress.elapsed_s)
         if not self.resumed:
             self._save_latest()
-
-    def _load_latest(self) -> None:
-        weights, payload = load_latest(self.out_dir)
-        self.network.load_state_dict(weights, strict=True)
-        self.optimizer.load_state_dict(payload["optimizer"])
-        self.scheduler.load_state_dict(payload["scheduler"])
-        self.progress = progress_from(payload)
-        restore_rng(payload["rng"], {"aug": self.aug_generator})
-
-    def _save_latest(self) -> None:
-        if self.ctx.is_main:
-            path = save_latest(
-                self.out_dir,
-                self.network,
-                self.optimizer,
-                self.scheduler,
-                self.progress,
-                capture_rng({"aug": self.aug_generator}),
-                to_dict(self.config),
-            )
-            self.events.emit(
-                "checkpoint",
-                kind="latest",
-                path=str(path),
-                epoch=self.progress.epoch,
-                step=self.progress.step,
-            )
 
     def _warn(self, code: str, message: str, **fields: object) -> None:
         if self.ctx.is_main:
             print(f"meddisseg train: warning: {message}", file=sys.stderr)
         self.events.emit("warning", code=code, message=message, **fields)
 
-    # ----------------------------------------------------------------- one step
-    def _train_step(self, x: torch.Tensor, y: torch.Tensor, y_bg: torch.Tensor) -> dict[str, float] | None:
-        cfg = self.config
-        weight = cfg.dispersive_weight
-        if cfg.stage == 1:
-            step = stage1_step(self.model, x, y, cfg.dispersive, weight, self.aug_generator, bf16=self.bf16)
-        else:
-            step = stage2_step(self.model, x, y, y_bg, cfg.dispersive, weight, bf16=self.bf16)
-        self.optimizer.zero_grad(set_to_none=True)
-        loss_ok = step.loss is not None and bool(torch.isfinite(step.loss.total).item())
-        # Every rank must agree before backward: under DDP a rank that skipped backward would leave
-        # the others waiting in the gradient all-reduce.
-        if any_rank(self.ctx, not loss_ok, self.device):
-            return None
-        disp_norm = dispersive_grad_norm(step, weight)
-        step.loss.total.backward()
-        grads = [p.grad for p in self.network.parameters() if p.grad is not None]
-        # One fused norm over all gradients (foreach kernels); NaN/inf anywhere makes it non-finite.
-        grad_norm = float(torch.nn.utils.get_total_norm(grads)) if grads else 0.0
-        if not any_rank(self.ctx, not math.isfinite(grad_norm), self.device):
-            self.optimizer.step()
-            self.progress.step += 1
-            scalars = step.loss.scalars()
-            scalars["total"] = float(step.loss.total.detach())
-            scalars["grad_norm"] = grad_norm
-            if disp_norm is not None:
-                scalars["dispersive_grad_norm"] = disp_norm
-            return scalars
-        self.optimizer.zero_grad(set_to_none=True)  # a NaN gradient never reaches Adam's moments
-        return None
-
-    def _handle_skip(self, streak: int) -> int:
-        self.progress.skipped_steps += 1
-        self._warn(
-            "nonfinite",
-            f"non-finite loss or gradient at step {self.progress.step}: step skipped",
-            step=self.progress.step,
-            consecutive=streak,
-        )
-        if streak < self.config.nonfinite_patience:
-            return streak
-        if self.progress.recoveries >= self.config.max_recoveries or not has_latest(self.out_dir):
-            raise NonFiniteLossError(
-                f"{streak} consecutive non-finite steps after {self.progress.recoveries} recoveries; "
-                "lower the learning rates (optim.lr_backbone/lr_head) or check the data"
-            )
-        recoveries, skipped = self.progress.recoveries + 1, self.progress.skipped_steps
-        self._load_latest()
-        self.progress.recoveries, self.progress.skipped_steps = recoveries, skipped
-        for group in self.optimizer.param_groups:
-            group["lr"] *= self.config.nonfinite_lr_factor
-        self._warn(
-            "recovered",
-            f"restored the latest checkpoint (step {self.progress.step}) and lowered the "
-            f"learning rates by {self.config.nonfinite_lr_factor}",
-            lr=self._lrs(),
-        )
-        return 0
-
-    def _lrs(self) -> dict[str, float]:
-        return {g.get("name", str(i)): g["lr"] for i, g in enumerate(self.optimizer.param_groups)}
-
     # ----------------------------------------------------------------- epochs
-    def _train_epoch(self, epoch: int) -> tuple[dict[str, float], float, bool]:
-        """Returns (mean scalars, images/s, reached max_steps); raises _CancelRequestedError."""
+    def _image_side_now(self) -> int:
+        """Training image side for this batch: the low-resolution phase of a budget run, else full."""
+        budget = self.config.time_budget
+        if budget.low_res_size is not None and self.clock.fraction() < budget.low_res_fraction:
+            return budget.low_res_size
+        return self.config.data.image_size
+
+    def _train_epoch(self, epoch: int) -> tuple[dict[str, float], float, str | None]:
+        """Returns (mean scalars, images/s, stop reason or None); raises _CancelRequestedError."""
         skip = self.progress.batches_in_epoch
         self.loaders.train_sampler.set_epoch(epoch, skip * self.config.batch_size)
         self.loaders.train_set.reseed(self.config.seed * 7919 + epoch * 104729 + skip)
@@ -250,16 +193,28 @@ class Trainer:
         sums: dict[str, float] = {}
         counts: dict[str, int] = {}
         images, streak, started = 0, 0, time.perf_counter()
+        reason: str | None = None
         show = self.config.progress and self.ctx.is_main and sys.stderr.isatty()
         bar = tqdm(total=len(self.loaders.train), desc=f"epoch {epoch + 1}", disable=not show, leave=False)
         try:
+            tick: float | None = None
             for x, y, y_bg in self.loaders.train:
+                now = self.clock.now()
+                if tick is not None:  # a whole iteration: batch preparation, step, bookkeeping
+                    self.clock.record_step(now - tick)
+                tick = now
                 if self.should_stop():
                     raise _CancelRequestedError
-                x = x.to(self.device, non_blocking=True)
+                if self.config.budgeted and any_rank(self.ctx, self.clock.out_of_time(), self.device):
+                    reason = "time_budget"
+                    break
+                if isinstance(self.scheduler, TimeSchedule):
+                    self.scheduler.update(self.clock.fraction())
+                x, y, y_bg = x.to(self.device, non_blocking=True), y.to(self.device), y_bg.to(self.device)
+                x, y, y_bg = _resize_batch(self._image_side_now(), x, y, y_bg)
                 if self.channels_last:
                     x = x.contiguous(memory_format=torch.channels_last)
-                scalars = self._train_step(x, y.to(self.device), y_bg.to(self.device))
+                scalars = self._train_step(x, y, y_bg)
                 self.progress.batches_in_epoch += 1
                 bar.update(1)
                 if scalars is None:
@@ -273,17 +228,17 @@ class Trainer:
                         counts[key] = counts.get(key, 0) + 1
                 bar.set_postfix(loss=f"{scalars['total']:.4f}")
                 if self.config.max_steps is not None and self.progress.step >= self.config.max_steps:
+                    reason = "max_steps"
                     break
         finally:
             bar.close()
         elapsed = max(time.perf_counter() - started, 1e-9)
         means = {key: sums[key] / counts[key] for key in sums}
-        reached = self.config.max_steps is not None and self.progress.step >= self.config.max_steps
-        return means, images / elapsed, reached
+        return means, images / elapsed, reason
 
-    def _end_epoch(self, epoch: int, train: dict[str, float], speed: float) -> bool:
-        """Validate, schedule, early-stop, checkpoint; returns True when training should stop."""
+    def _validate(self) -> dict[str, float]:
         cfg = self.config
+        started = self.clock.now()
         val = validate(
             self.network,
             self.loaders.val,
@@ -294,15 +249,34 @@ class Trainer:
             bf16=self.bf16,
             channels_last=self.channels_last,
             ctx=self.ctx,
+            logits=cfg.logit_losses,
         )
-        if math.isfinite(val["loss"]):
-            self.scheduler.step(val["loss"])
+        self.clock.validation_s = self.clock.now() - started
+        return val
+
+    def _end_epoch(self, epoch: int, train: dict[str, float], speed: float, last: bool) -> bool:
+        """Validate, schedule, early-stop, checkpoint; returns True when training should stop.
+
+        ``last``: the run ends after this (possibly partial) epoch, so it is validated and its
+        checkpoints written whatever the intervals say.
+        """
+        cfg = self.config
         p = self.progress
         p.epoch, p.batches_in_epoch = epoch + 1, 0
-        improved = val["miou"] > p.best_metric  # strictly greater, as the authors
+        if (not last and (epoch + 1) % cfg.val_every_epochs) or self.validated_step == p.step:
+            # Not a validation epoch, or nothing trained since the last validation.
+            self._write_checkpoints(last)
+            return False
+        val = self._validate()
+        self.validated_step = p.step
+        if math.isfinite(val["loss"]):
+            self.scheduler.step(val["loss"])
+        metric = cfg.selection_metric
+        improved = val[metric] > p.best_metric  # strictly greater, as the authors
         if improved:
-            p.best_metric, p.best_epoch, p.bad_epochs = val["miou"], epoch + 1, 0
-        elif val["miou"] < p.best_metric:
+            p.best_metric, p.best_epoch, p.bad_epochs = val[metric], epoch + 1, 0
+            p.best_values = {k: float(v) for k, v in val.items() if isinstance(v, (int, float))}
+        elif val[metric] < p.best_metric:
             p.bad_epochs += 1
         self.events.emit(
             "epoch_end",
@@ -312,14 +286,19 @@ class Trainer:
             val=val,
             lr=self._lrs(),
             images_per_s=speed,
-            best_miou=p.best_metric,
+            best_miou=p.best_values.get("miou", p.best_metric),
+            best_mdsc=p.best_values.get("mdsc"),
+            select_metric=metric,
             early_stop_counter=p.bad_epochs,
             skipped_steps=p.skipped_steps,
+            elapsed_s=self.clock.elapsed(),
+            gpu_memory_gib=(
+                torch.cuda.max_memory_allocated(self.device) / 2**30 if self.device.type == "cuda" else None
+            ),
         )
         if improved and self.ctx.is_main:
-            path = save_best(self, val)
-            self.events.emit("checkpoint", kind="best", path=str(path), epoch=epoch + 1, miou=val["miou"])
-        self._save_latest()
+            self.best_snapshot, self.best_dirty = Snapshot(self.network), True
+        self._write_checkpoints(last)
         return p.bad_epochs >= cfg.patience
 
     def run(self) -> TrainOutcome:
@@ -337,37 +316,63 @@ class Trainer:
         try:
             self._setup()
             epoch = self.progress.epoch
-            stop = False
-            while not stop and epoch < self.config.max_epochs:
-                train, speed, reached = self._train_epoch(epoch)
-                stop = self._end_epoch(epoch, train, speed) or reached
+            reason = None
+            while reason is None:
+                if epoch >= self.config.max_epochs:
+                    reason = "max_epochs"
+                    break
+                train, speed, reason = self._train_epoch(epoch)
+                last = reason is not None or epoch + 1 >= self.config.max_epochs
+                if self._end_epoch(epoch, train, speed, last) and reason is None:
+                    reason = "early_stopping"
+                    if not last:
+                        self._write_checkpoints(True)
                 epoch += 1
-            paths = save_final(self) if self.ctx.is_main else {}
+            self.progress.elapsed_s = self.clock.elapsed()
+            paths: dict[str, str] = {}
+            if self.ctx.is_main:
+                paths = save_final(
+                    self.out_dir,
+                    self.network,
+                    self.run_description,
+                    self.progress.best_values,
+                    self._final_notes(),
+                )
+                paths["latest"] = str(latest_weights_path(self.out_dir))
+                paths["events_job"] = self.events.job_id
+            p = self.progress
             self.events.emit(
                 "finished",
-                best_miou=self.progress.best_metric,
-                best_epoch=self.progress.best_epoch,
-                epochs=self.progress.epoch,
-                steps=self.progress.step,
+                reason=reason,
+                best_miou=p.best_values.get("miou", p.best_metric),
+                best_mdsc=p.best_values.get("mdsc"),
+                select_metric=self.config.selection_metric,
+                best_epoch=p.best_epoch,
+                epochs=p.epoch,
+                steps=p.step,
+                elapsed_s=p.elapsed_s,
                 paths=paths,
             )
-            return TrainOutcome("finished", EXIT_OK, best_metric=self.progress.best_metric, paths=paths)
+            return TrainOutcome("finished", EXIT_OK, best_metric=p.best_metric, paths=paths)
         except _CancelRequestedError:
+            self._flush_best(force=True)  # a budget run may hold its best epoch in memory only
             self._save_latest()
             self.events.emit(
                 "cancelled",
                 epoch=self.progress.epoch,
                 step=self.progress.step,
                 batches_in_epoch=self.progress.batches_in_epoch,
-                latest=str(self.out_dir / "latest.safetensors"),
+                latest=str(latest_weights_path(self.out_dir)),
             )
             return TrainOutcome("cancelled", EXIT_CANCELLED, "cancelled on request")
         except torch.cuda.OutOfMemoryError as exc:
+            self._keep_best()
             self.events.emit(
                 "failed", message=str(exc).splitlines()[0], advice=OOM_ADVICE, error="out_of_memory"
             )
             return TrainOutcome("failed", EXIT_FAILED, f"{exc}; {OOM_ADVICE}")
         except MedDisSegError as exc:
+            self._keep_best()
             code = EXIT_FAILED if self.started else EXIT_ERROR
             advice = (
                 "see the message" if self.started else "fix the configuration, dataset or checkpoint named"
@@ -375,6 +380,7 @@ class Trainer:
             self.events.emit("failed", message=str(exc), advice=advice, error=type(exc).__name__)
             return TrainOutcome("failed", code, str(exc))
         except Exception as exc:
+            self._keep_best()
             self.events.emit(
                 "failed",
                 message=f"{type(exc).__name__}: {exc}",

@@ -25,6 +25,7 @@ def validate(
     bf16: bool,
     channels_last: bool,
     ctx: DistContext,
+    logits: bool = False,
 ) -> dict[str, float]:
     """Mean validation loss (per batch, as the authors) and per-image mean metrics, all ranks agreed.
 
@@ -41,9 +42,9 @@ def validate(
                 x = x.contiguous(memory_format=torch.channels_last)
             y, y_bg = y.to(device), y_bg.to(device)
             if stage == 1:
-                step = stage1_val_step(model, x, y, dispersive, weight, bf16=bf16)
+                step = stage1_val_step(model, x, y, dispersive, weight, bf16=bf16, logits=logits)
             else:
-                step = stage2_step(model, x, y, y_bg, dispersive, weight, bf16=bf16)
+                step = stage2_step(model, x, y, y_bg, dispersive, weight, bf16=bf16, logits=logits)
             if step.loss is None or not torch.isfinite(step.loss.total):
                 nonfinite += 1
             else:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from meddisseg_core.train.client import TrainingProcess
+from meddisseg_core.train.state import latest_weights_path
 
 
 @pytest.mark.slow
@@ -44,4 +45,5 @@ def test_subprocess_job_streams_events_and_cancels(small_dataset: Path, tmp_path
     assert job.wait(timeout=120) == 4  # EXIT_CANCELLED
     assert job.events[0]["type"] == "started" and all(e["v"] == 1 for e in job.events)
     assert job.terminal_event is not None and job.terminal_event["type"] == "cancelled"
-    assert (tmp_path / "run" / "latest.safetensors").is_file()
+    assert Path(job.terminal_event["latest"]) == latest_weights_path(tmp_path / "run")
+    assert latest_weights_path(tmp_path / "run").is_file()

@@ -9,6 +9,7 @@ import torch
 
 from meddisseg_core.train import EXIT_FAILED, TrainRequest, run_training
 from meddisseg_core.train import setup as train_setup
+from meddisseg_core.train.state import latest_weights_path
 
 from .conftest import read_events, tiny_config
 
@@ -47,7 +48,7 @@ def test_nan_step_is_skipped_and_reported(small_dataset: Path, tmp_path: Path, m
     assert next(e for e in events if e["type"] == "epoch_end")["skipped_steps"] == 1
     from safetensors.torch import load_file
 
-    weights = load_file(str(out / "latest.safetensors"))
+    weights = load_file(str(latest_weights_path(out)))
     assert all(torch.isfinite(t).all() for t in weights.values() if t.is_floating_point())
 
 
@@ -88,5 +89,5 @@ def test_nan_gradient_is_skipped_before_the_optimiser(
     assert [e["step"] for e in events if e["type"] == "warning" and e["code"] == "nonfinite"] == [0]
     from safetensors.torch import load_file
 
-    weights = load_file(str(out / "latest.safetensors"))
+    weights = load_file(str(latest_weights_path(out)))
     assert all(torch.isfinite(t).all() for t in weights.values() if t.is_floating_point())

@@ -9,7 +9,7 @@ import torch
 from safetensors.torch import load_file
 
 from meddisseg_core.train import TrainRequest, run_training
-from meddisseg_core.train.state import load_latest
+from meddisseg_core.train.state import latest_weights_path, load_latest
 
 from .conftest import read_events, tiny_config
 
@@ -34,8 +34,8 @@ def test_resumed_run_equals_unbroken_run(small_dataset: Path, tmp_path: Path) ->
     _, reference = load_latest(unbroken)
     assert resumed["progress"]["epoch"] == reference["progress"]["epoch"] == 2
     assert resumed["progress"]["step"] == reference["progress"]["step"]
-    a = load_file(str(unbroken / "latest.safetensors"))
-    b = load_file(str(broken / "latest.safetensors"))
+    a = load_file(str(latest_weights_path(unbroken)))
+    b = load_file(str(latest_weights_path(broken)))
     assert a.keys() == b.keys()
     for key in a:
         assert torch.equal(a[key], b[key]), key

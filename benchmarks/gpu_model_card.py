@@ -1,0 +1,262 @@
+"""The shipped model's card: ``default.json`` (the numbers) and ``default.md`` (for people).
+
+Usage (from ``benchmarks/gpu_default_model.sh``)::
+
+    python benchmarks/gpu_model_card.py --out OUT --events E --env ENV --eval-full F --eval-packed P
+        --packed-info I [--previous resources/models/default.json] [--init PATH] [--wall-seconds S]
+
+Everything on the card is read from the run's own files: the training events (recipe, epochs,
+images/s, GPU memory, wall time), the evaluations of the unpacked and the packed model, and the
+packing record. ``default.json`` keeps the packed model's per-image scores, which
+``tests/core/test_default_model_card.py`` re-computes with ``meddisseg evaluate``, and the history
+of every run that produced a shipped model (a continuation appends a row). A missing input leaves
+its section marked "not measured" rather than stopping the card.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+NAME = "Med-DisSeg stage 2, Kvasir-SEG default model"
+
+
+def _read(path: Path | None) -> Any:
+    if path is None or not path.is_file():
+        return None
+    if path.suffix == ".jsonl":
+        rows = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+        return rows
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _quartiles(values: list[float]) -> dict[str, float]:
+    if len(values) < 2:
+        return {}
+    q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return {"min": min(values), "q1": q1, "median": median, "q3": q3, "max": max(values)}
+
+
+def _training(events: list[dict] | None) -> dict[str, Any]:
+    if not events:
+        return {}
+    started = next((e for e in events if e["type"] == "started"), {})
+    epochs = [e for e in events if e["type"] == "epoch_end"]
+    end = next((e for e in reversed(events) if e["type"] in ("finished", "failed", "cancelled")), {})
+    speeds = [e["images_per_s"] for e in epochs[1:] if e.get("images_per_s")]
+    memory = [e["gpu_memory_gib"] for e in epochs if e.get("gpu_memory_gib") is not None]
+    return {
+        "config": started.get("config"),
+        "device": started.get("device"),
+        "precision": started.get("precision"),
+        "channels_last": started.get("channels_last"),
+        "train_images": started.get("train_images"),
+        "val_images": started.get("val_images"),
+        "backbone_init": started.get("backbone_init"),
+        "end": end.get("type"),
+        "reason": end.get("reason"),
+        "train_seconds": end.get("elapsed_s"),
+        "epochs": end.get("epochs"),
+        "steps": end.get("steps"),
+        "best_epoch": end.get("best_epoch"),
+        "best_val_mdsc_during_training": end.get("best_mdsc"),
+        "images_per_s_median": statistics.median(speeds) if speeds else None,
+        "gpu_memory_gib_max": max(memory) if memory else None,
+    }
+
+
+def build_card(args: argparse.Namespace) -> dict[str, Any]:
+    env = _read(args.env) or {}
+    full, packed, info = _read(args.eval_full), _read(args.eval_packed), _read(args.packed_info) or {}
+    previous = _read(args.previous) or {}
+    training = _training(_read(args.events))
+    scored = packed or full or {}
+    dice = [v["at_256"]["mdsc"] for v in scored.get("per_image", {}).values()]
+    diff = None
+    if full and packed:
+        diff = {
+            "mdsc_at_256_points": round(packed["at_256"]["mdsc"] - full["at_256"]["mdsc"], 4),
+            "mdsc_at_original_points": round(packed["at_original"]["mdsc"] - full["at_original"]["mdsc"], 4),
+            "max_abs_probability": packed.get("max_abs_prob_diff_vs_reference"),
+        }
+    init = args.init or "scratch"
+    row = {
+        "date": env.get("date") or datetime.now(UTC).isoformat(timespec="seconds"),
+        "device": env.get("device"),
+        "train_minutes": round(training["train_seconds"] / 60, 2) if training.get("train_seconds") else None,
+        "wall_minutes": round(args.wall_seconds / 60, 2) if args.wall_seconds else None,
+        "val_mdsc_256": scored.get("at_256", {}).get("mdsc"),
+        "init": init,
+    }
+    return {
+        "name": NAME,
+        "file": {"name": "default.safetensors", **{k: info.get(k) for k in ("bytes", "sha256", "parts")}},
+        "trained_from_scratch": init == "scratch",
+        "init": init,
+        "data": {
+            "dataset": "Kvasir-SEG (Jha et al., MMM 2020)",
+            "train_images": training.get("train_images"),
+            "val_images": scored.get("images"),
+            "split": "official train.txt / val.txt of DebeshJha/Kvasir-SEG",
+        },
+        "environment": env,
+        "training": training,
+        "metrics": {"packed": _summary(packed), "unpacked": _summary(full)},
+        "packed_vs_unpacked": diff,
+        "dice_at_256_quartiles": _quartiles(dice),
+        "per_image": {
+            name: {
+                "dice_256": v["at_256"]["mdsc"],
+                "iou_256": v["at_256"]["miou"],
+                "dice_original": v["at_original"]["mdsc"],
+            }
+            for name, v in scored.get("per_image", {}).items()
+        },
+        "per_image_model": "packed" if packed else ("unpacked" if full else None),
+        "history": [*previous.get("history", []), row],
+    }
+
+
+def _summary(report: dict | None) -> dict[str, Any] | None:
+    if not report:
+        return None
+    return {"at_256": report["at_256"], "at_original": report["at_original"], "images": report["images"]}
+
+
+def _fmt(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "not measured"
+    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+
+def _metrics_table(card: dict[str, Any]) -> list[str]:
+    lines = [
+        "| model | resolution | mDSC | mIoU | recall | precision | F2 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for model in ("packed", "unpacked"):
+        summary = card["metrics"][model]
+        for res in ("at_256", "at_original"):
+            m = summary[res] if summary else {}
+            label = "256×256 (authors' protocol)" if res == "at_256" else "original size"
+            cells = [_fmt(m.get(k)) for k in ("mdsc", "miou", "recall", "precision", "f2")]
+            lines.append(f"| {model} | {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def render_markdown(card: dict[str, Any]) -> str:
+    t, env = card["training"], card["environment"]
+    q = card["dice_at_256_quartiles"]
+    diff = card["packed_vs_unpacked"] or {}
+    cfg = t.get("config") or {}
+    optim, budget = cfg.get("optim") or {}, cfg.get("time_budget") or {}
+    origin = (
+        "**Trained from scratch, no ImageNet weights.**"
+        if card["trained_from_scratch"]
+        else f"**Continued from `{card['init']}`**, itself trained from scratch (no ImageNet weights)."
+    )
+    quartiles = ", ".join(f"{k} {_fmt(q.get(k))}" for k in ("min", "q1", "median", "q3", "max"))
+    lines = [
+        f"# {card['name']}",
+        "",
+        origin,
+        "",
+        "## Data and split",
+        f"- {card['data']['dataset']}: {card['data']['train_images']} training images, "
+        f"{_fmt(card['data']['val_images'])} validation images ({card['data']['split']}).",
+        "- The best checkpoint was chosen by val mDSC and the scores below are on that same val set "
+        "(Kvasir-SEG has no separate test split; the authors report on it the same way): "
+        "they are optimistic.",
+        "",
+        "## Recipe",
+        f"- Stage {cfg.get('stage', 2)} network ({_fmt(cfg.get('network'))} size), "
+        f"`configs/gpu-default.toml` (reasons in configs/README.md): batch {_fmt(cfg.get('batch_size'))}, "
+        f"precision {_fmt(t.get('precision'))}, channels_last {_fmt(t.get('channels_last'))}, "
+        "losses on logits in fp32, "
+        f"AdamW lr {_fmt(optim.get('lr_head'), 5)}, warm-up then cosine decay over a time budget of "
+        f"{_fmt(budget.get('seconds'), 0)} s, the data set resident on the device and augmented there.",
+        f"- Stopped by: {_fmt(t.get('reason'))}; {_fmt(t.get('epochs'))} epochs, "
+        f"{_fmt(t.get('steps'))} steps; best epoch {_fmt(t.get('best_epoch'))}.",
+        "",
+        "## Run",
+        f"- Device: {_fmt(env.get('device'))} ({_fmt(env.get('gpu_memory_gib'))} GiB), "
+        f"torch {_fmt(env.get('torch'))}, CUDA {_fmt(env.get('cuda'))}; date {_fmt(env.get('date'))}.",
+        f"- Training time {_fmt(t.get('train_seconds'), 0)} s; "
+        f"{_fmt(t.get('images_per_s_median'), 0)} training images/s (median over epochs); "
+        f"peak GPU memory {_fmt(t.get('gpu_memory_gib_max'))} GiB.",
+        "",
+        "## Validation scores (percent, mean of per-image scores)",
+        *_metrics_table(card),
+        "",
+        f"Per-image Dice at 256 ({_fmt(card['per_image_model'])} model): {quartiles}. "
+        "Every image's scores are in `default.json`.",
+        "",
+        "## Packed versus unpacked",
+        "- The shipped file stores conv/linear weights as int8 with one fp32 scale per output channel "
+        f"({_fmt(card['file'].get('bytes'))} bytes). Packed minus unpacked, mDSC at 256: "
+        f"{_fmt(diff.get('mdsc_at_256_points'), 3)} points; at original size: "
+        f"{_fmt(diff.get('mdsc_at_original_points'), 3)} points; largest probability difference "
+        f"over the val images: {_fmt(diff.get('max_abs_probability'), 4)}.",
+        "",
+        "## Licence",
+        "- Trained on Kvasir-SEG, which its authors license for **research and education only**; "
+        "commercial use needs their written permission. Cite Jha et al., MMM 2020 "
+        "(doi:10.1007/978-3-030-37734-2_37).",
+        "",
+        "## Intended use",
+        "- Proposals of polyp masks in colonoscopy frames, **for human review** in Med-DisSeg Studio. "
+        "**Never for diagnosis**, never without a clinician checking every mask.",
+        "",
+        "## Known limits",
+        "- One dataset (1000 images from one source): other endoscopes, organs or lesion types "
+        "were not tested.",
+        "- Small, flat or partly hidden polyps and specular reflections are the usual failures: "
+        "see the low end of the per-image Dice in `default.json`.",
+        "- No uncertainty map: the packed file is inference-only (no auxiliary heads).",
+        "",
+        "## History",
+        "| date | device | train minutes | wall minutes | val mDSC at 256 | started from |",
+        "|---|---|---|---|---|---|",
+        *[
+            f"| {_fmt(r.get('date'))} | {_fmt(r.get('device'))} | {_fmt(r.get('train_minutes'))} | "
+            f"{_fmt(r.get('wall_minutes'))} | {_fmt(r.get('val_mdsc_256'))} | {_fmt(r.get('init'))} |"
+            for r in card["history"]
+        ],
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True)
+    for name in ("events", "env", "eval-full", "eval-packed", "packed-info", "previous"):
+        parser.add_argument(f"--{name}", type=Path)
+    parser.add_argument("--init", default="")
+    parser.add_argument("--wall-seconds", type=float)
+    args = parser.parse_args(argv)
+    card = build_card(args)
+    (args.out / "default.json").write_text(
+        json.dumps(card, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    (args.out / "default.md").write_text(render_markdown(card), encoding="utf-8")
+    packed = card["metrics"]["packed"]
+    print(
+        f"model card written to {args.out}/default.md (val mDSC at 256: "
+        f"{_fmt(packed['at_256']['mdsc'] if packed else None)})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""The GPU data pack and the preflight that adds up what the device call sends."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_pack_keeps_val_originals_and_resizes_train(kvasir_dir: Path, tmp_path: Path) -> None:
+    datapack = _load("gpu_datapack")
+    out = tmp_path / "pack"
+    datapack.build(kvasir_dir, out, size=256, quality=80, limit=3, val_limit=2)
+    train = (out / "train.txt").read_text().split()
+    val = (out / "val.txt").read_text().split()
+    assert len(train) == 3 and len(val) == 2 and not set(train) & set(val)
+    for name in val:  # byte for byte: scores "at original size" are the real ones
+        assert (out / "images" / name).read_bytes() == (kvasir_dir / "images" / name).read_bytes()
+        assert (out / "masks" / name).read_bytes() == (kvasir_dir / "masks" / name).read_bytes()
+    for name in train:
+        image = cv2.imread(str(out / "images" / name))
+        mask = cv2.imread(str(out / "masks" / (Path(name).stem + ".png")), cv2.IMREAD_GRAYSCALE)
+        assert image.shape == (256, 256, 3) and mask.shape == (256, 256)
+        assert set(np.unique(mask).tolist()) <= {0, 255}
+    assert json.loads((out / "PACK.json").read_text())["train"]["count"] == 3
+    assert datapack.verify(out) == []
+    victim = out / "images" / val[0]
+    victim.write_bytes(victim.read_bytes()[:-10])
+    assert datapack.verify(out) == [f"images/{val[0]}"]
+
+
+def test_preflight_counts_the_tree_the_carried_pack_and_the_model_slot(tmp_path: Path, capsys) -> None:
+    preflight = _load("gpu_preflight")
+    carried = ROOT / ".gpu-preflight-test"
+    carried.mkdir(exist_ok=True)
+    try:
+        (carried / "blob").write_bytes(b"x" * 1000)
+        rows = dict(preflight.rows(ROOT, [Path(".gpu-preflight-test")]))
+        assert rows["carried .gpu-preflight-test/ (1 files)"] == 1000
+        slot = next(v for k, v in rows.items() if k.startswith("model slot"))
+        assert slot >= preflight.MODEL_BUDGET
+        assert preflight.main(["--root", str(ROOT), "--carry", ".gpu-preflight-test"]) == 0
+        printed = capsys.readouterr().out
+        assert "total" in printed and "margin" in printed
+    finally:
+        (carried / "blob").unlink()
+        carried.rmdir()
