@@ -56,9 +56,9 @@ def mask_to_rings(mask: np.ndarray) -> list[Ring]:
             cv2.fillPoly(canvas, [points], fill)
         if groups is None:
             _count, groups = cv2.connectedComponents(canvas, connectivity=8)
-        for points in level_rings:
-            x, y = points[0]
-            rings.append(Ring(points, fill, int(groups[y, x]) or 1))
+        # Rings of one level are disjoint, so their order is free: lesion by lesion reads best.
+        numbered = [Ring(p, fill, int(groups[p[0][1], p[0][0]]) or 1) for p in level_rings]
+        rings.extend(sorted(numbered, key=lambda r: (r.group, int(r.points[0][1]), int(r.points[0][0]))))
     return rings
 
 
