@@ -7,7 +7,9 @@ after warm-up. Networks use PyTorch default initialisation (timing does not depe
 values); the Dice column on GPU compares low-precision masks with the fp32 masks of the same
 random network, so it is a consistency check, not an accuracy figure.
 
-CPU rows: stage 1 and stage 2 at 256×256, batch 1. CUDA rows (only when a GPU is present):
+CPU rows: stage 1 and stage 2 at 256×256, batch 1, including ONNX Runtime running the model that
+``meddisseg export-onnx`` writes (same network, same threads; skipped when onnx/onnxruntime are
+not installed; the export itself is not timed). CUDA rows (only when a GPU is present):
 stage-2 batch-16 throughput (fp32 vs autocast + channels_last), batch-1 latency, and the
 steady-state peak memory at 1024×1024.
 """
@@ -18,10 +20,12 @@ import argparse
 import os
 import platform
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from meddisseg_core.nn import NetworkConfig, build_network
@@ -79,6 +83,28 @@ class unfold_cdfa:  # noqa: N801 - used as a context manager
         cdfa_module.aggregate = self._saved
 
 
+def onnx_runtime_row(net: torch.nn.Module, x: torch.Tensor, repeats: int, warmup: int) -> tuple[str, ...]:
+    """Median ONNX Runtime time of the exported model and its largest |Δ probability| vs infer."""
+    try:
+        import onnx  # noqa: F401
+        import onnxruntime
+    except ImportError:
+        return ("onnxruntime (skipped: pip install 'meddisseg-studio[onnx]')", "-")
+    from meddisseg_core.checkpoint import InputConvention, LoadedModel, ModelMetadata
+    from meddisseg_core.onnx_export import INPUT_NAME, OUTPUT_NAME, export_onnx, onnx_session
+
+    loaded = LoadedModel(net, ModelMetadata(network=net.config, input=InputConvention()), Path("bench"))
+    with tempfile.TemporaryDirectory() as scratch:
+        path = export_onnx(loaded, Path(scratch) / "model.onnx").model_path
+        session = onnx_session(path, threads=torch.get_num_threads())
+    rgb = np.ascontiguousarray(x.flip(1).numpy())  # the exported graph takes RGB
+    feed = {INPUT_NAME: rgb}
+    seconds = timed(lambda: session.run([OUTPUT_NAME], feed), repeats, warmup, lambda: None)
+    theirs = session.run([OUTPUT_NAME], feed)[0][:, 1:2]
+    diff = float(np.abs(theirs - net.infer(x).mask.numpy()).max())
+    return (f"onnxruntime {onnxruntime.__version__} (exported infer), max |Δp| {diff:.1e}", f"{seconds:.3f}")
+
+
 def cpu_stage(stage: int, repeats: int, warmup: int) -> None:
     no_sync = lambda: None  # noqa: E731
     x = torch.rand(1, 3, 256, 256)
@@ -93,13 +119,17 @@ def cpu_stage(stage: int, repeats: int, warmup: int) -> None:
             rows.append(("authors' formulation (unfold CDFA), eager fp32 forward", f"{t:.3f}"))
     ours = timed(lambda: net.infer(x), repeats, warmup, no_sync)
     rows.append(("ours (infer fast path)", f"{ours:.3f}"))
-    rows = [(*r, f"{base / float(r[1]):.2f}x") for r in rows]
+    ort_row = onnx_runtime_row(net, x, repeats, warmup)
+    rows.append(ort_row)
+    rows = [(*r, f"{base / float(r[1]):.2f}x" if r[1] != "-" else "-") for r in rows]
     table(
         f"Stage-{stage}, 1 image 256x256, CPU: {cpu_name()} ({torch.get_num_threads()} threads), "
         f"median of {repeats}",
         ("variant", "seconds", "speed-up vs baseline"),
         rows,
     )
+    if ort_row[1] != "-":
+        print(f"onnxruntime / ours: {float(ort_row[1]) / ours:.2f}x the time of the infer fast path")
 
 
 def cuda_tables(repeats: int, warmup: int, quick: bool) -> None:
@@ -177,6 +207,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="few repeats (a smoke run)")
     parser.add_argument("--repeats", type=int, default=None, help="timed runs per row (median)")
     parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: torch's)")
+    parser.add_argument("--stages", default="1,2", help="CPU stages to time (default: 1,2)")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -185,7 +216,7 @@ def main() -> None:
     print(f"torch {torch.__version__}; CPU: {cpu_name()}; {torch.get_num_threads()} threads")
     # Other processes on a small machine skew latency figures: report the load with them.
     print("load average (1, 5, 15 min) at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
-    for stage in (1, 2):
+    for stage in (int(s) for s in args.stages.split(",")):
         cpu_stage(stage, repeats, warmup)
     print("load average (1, 5, 15 min) at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     if torch.cuda.is_available():
