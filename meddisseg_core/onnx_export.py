@@ -24,7 +24,7 @@ import json
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import numpy as np
 import torch
@@ -36,6 +36,9 @@ from meddisseg_core.checkpoint import InputConvention, LoadedModel
 from meddisseg_core.config import to_dict
 from meddisseg_core.errors import MedDisSegError
 from meddisseg_core.inference.preprocessing import preprocess
+
+if TYPE_CHECKING:  # onnxruntime is optional: only its type is named here
+    from onnxruntime import InferenceSession
 
 INPUT_NAME = "image"
 OUTPUT_NAME = "probabilities"
@@ -191,7 +194,7 @@ def export_onnx(
     out: Path | str,
     *,
     label: str = "lesion",
-    exporter: Exporter = "dynamo",
+    exporter: Exporter = "torchscript",
     display_name: str | None = None,
 ) -> OnnxExport:
     """Write ``out`` (the ONNX model, atomically) and ``<out stem>.yaml`` beside it."""
@@ -224,7 +227,7 @@ def export_onnx(
     return OnnxExport(out, config, metadata)
 
 
-def onnx_session(path: Path | str, *, threads: int | None = None) -> object:
+def onnx_session(path: Path | str, *, threads: int | None = None) -> InferenceSession:
     """An onnxruntime CPU session for ``path`` (OnnxExportError if onnxruntime is missing)."""
     try:
         import onnxruntime as ort
@@ -239,7 +242,7 @@ def onnx_session(path: Path | str, *, threads: int | None = None) -> object:
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
-def max_difference(loaded: LoadedModel, session: object, images_rgb: Sequence[np.ndarray]) -> float:
+def max_difference(loaded: LoadedModel, session: InferenceSession, images_rgb: Sequence[np.ndarray]) -> float:
     """Largest |lesion probability| difference between ONNX Runtime and ``network.infer``."""
     size = loaded.metadata.input.size
     graph = ProbabilityGraph(loaded.network.float().eval(), loaded.metadata.input).eval()
@@ -247,6 +250,6 @@ def max_difference(loaded: LoadedModel, session: object, images_rgb: Sequence[np
     for image in images_rgb:
         x = onnx_input(image, size)
         ours = graph(torch.from_numpy(x)).numpy()
-        theirs = session.run([OUTPUT_NAME], {INPUT_NAME: x})[0]  # type: ignore[attr-defined]
+        theirs = session.run([OUTPUT_NAME], {INPUT_NAME: x})[0]
         worst = max(worst, float(np.abs(ours[:, 1] - theirs[:, 1]).max()))
     return worst
