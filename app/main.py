@@ -38,7 +38,12 @@ def _install_excepthook(show: Callable[[str], None]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] in (["export"], ["import"]):  # headless commands, before anything imports Qt
+        from .headless import main as headless_main
+
+        return headless_main(argv)
+    args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Qt is imported only now, so `--help` and `--version` work without a display.
     from PySide6.QtWidgets import QApplication

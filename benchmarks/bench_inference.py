@@ -7,7 +7,9 @@ after warm-up. Networks use PyTorch default initialisation (timing does not depe
 values); the Dice column on GPU compares low-precision masks with the fp32 masks of the same
 random network, so it is a consistency check, not an accuracy figure.
 
-CPU rows: stage 1 and stage 2 at 256×256, batch 1. CUDA rows (only when a GPU is present):
+CPU rows: stage 1 and stage 2 at 256×256, batch 1, including ONNX Runtime running the model that
+``meddisseg export-onnx`` writes (same network, same threads; skipped when onnx/onnxruntime are
+not installed; the export itself is not timed). CUDA rows (only when a GPU is present):
 stage-2 batch-16 throughput (fp32 vs autocast + channels_last), batch-1 latency, and the
 steady-state peak memory at 1024×1024.
 """
@@ -18,10 +20,12 @@ import argparse
 import os
 import platform
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from meddisseg_core.nn import NetworkConfig, build_network
@@ -52,6 +56,20 @@ def timed(fn: Callable[[], object], repeats: int, warmup: int, sync: Callable[[]
     return statistics.median(times)
 
 
+def timed_alternating(fns: list[Callable[[], object]], repeats: int, warmup: int) -> list[float]:
+    """Median wall time of each of ``fns``, run in turn, so that load changes hit all alike."""
+    for _ in range(warmup):
+        for fn in fns:
+            fn()
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeats):
+        for fn, spent in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            spent.append(time.perf_counter() - start)
+    return [statistics.median(spent) for spent in times]
+
+
 def table(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     print(f"\n{title}")
@@ -79,6 +97,28 @@ class unfold_cdfa:  # noqa: N801 - used as a context manager
         cdfa_module.aggregate = self._saved
 
 
+def onnx_runner(net: torch.nn.Module, x: torch.Tensor) -> tuple[Callable[[], object], str] | None:
+    """(run the exported model in ONNX Runtime once, row label), or None without onnx/onnxruntime."""
+    try:
+        import onnx  # noqa: F401
+        import onnxruntime
+    except ImportError:
+        return None
+    from meddisseg_core.checkpoint import InputConvention, LoadedModel, ModelMetadata
+    from meddisseg_core.onnx_export import INPUT_NAME, OUTPUT_NAME, export_onnx, onnx_session
+
+    loaded = LoadedModel(net, ModelMetadata(network=net.config, input=InputConvention()), Path("bench"))
+    with tempfile.TemporaryDirectory() as scratch:
+        path = export_onnx(loaded, Path(scratch) / "model.onnx").model_path
+        session = onnx_session(path, threads=torch.get_num_threads())
+    rgb = np.ascontiguousarray(x.flip(1).numpy())  # the exported graph takes RGB
+    feed = {INPUT_NAME: rgb}
+    theirs = session.run([OUTPUT_NAME], feed)[0][:, 1:2]
+    diff = float(np.abs(theirs - net.infer(x).mask.numpy()).max())
+    label = f"onnxruntime {onnxruntime.__version__} (exported infer; max |Δp| vs ours {diff:.1e})"
+    return (lambda: session.run([OUTPUT_NAME], feed)), label
+
+
 def cpu_stage(stage: int, repeats: int, warmup: int) -> None:
     no_sync = lambda: None  # noqa: E731
     x = torch.rand(1, 3, 256, 256)
@@ -91,15 +131,24 @@ def cpu_stage(stage: int, repeats: int, warmup: int) -> None:
             with unfold_cdfa():
                 t = timed(lambda: net(x), repeats, warmup, no_sync)
             rows.append(("authors' formulation (unfold CDFA), eager fp32 forward", f"{t:.3f}"))
-    ours = timed(lambda: net.infer(x), repeats, warmup, no_sync)
-    rows.append(("ours (infer fast path)", f"{ours:.3f}"))
-    rows = [(*r, f"{base / float(r[1]):.2f}x") for r in rows]
+    ort = onnx_runner(net, x)
+    if ort is None:
+        ours = timed(lambda: net.infer(x), repeats, warmup, no_sync)
+        rows.append(("ours (infer fast path)", f"{ours:.3f}"))
+        rows.append(("onnxruntime (skipped: pip install 'meddisseg-studio[onnx]')", "-"))
+    else:  # run in turn, so that the shared machine's load changes hit both alike
+        ours, theirs = timed_alternating([lambda: net.infer(x), ort[0]], repeats, warmup)
+        rows.append(("ours (infer fast path)", f"{ours:.3f}"))
+        rows.append((ort[1], f"{theirs:.3f}"))
+    rows = [(*r, f"{base / float(r[1]):.2f}x" if r[1] != "-" else "-") for r in rows]
     table(
         f"Stage-{stage}, 1 image 256x256, CPU: {cpu_name()} ({torch.get_num_threads()} threads), "
         f"median of {repeats}",
         ("variant", "seconds", "speed-up vs baseline"),
         rows,
     )
+    if ort is not None:
+        print(f"onnxruntime takes {theirs / ours:.2f}x the time of our infer fast path")
 
 
 def cuda_tables(repeats: int, warmup: int, quick: bool) -> None:
@@ -177,6 +226,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="few repeats (a smoke run)")
     parser.add_argument("--repeats", type=int, default=None, help="timed runs per row (median)")
     parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: torch's)")
+    parser.add_argument("--stages", default="1,2", help="CPU stages to time (default: 1,2)")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -185,7 +235,7 @@ def main() -> None:
     print(f"torch {torch.__version__}; CPU: {cpu_name()}; {torch.get_num_threads()} threads")
     # Other processes on a small machine skew latency figures: report the load with them.
     print("load average (1, 5, 15 min) at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
-    for stage in (1, 2):
+    for stage in (int(s) for s in args.stages.split(",")):
         cpu_stage(stage, repeats, warmup)
     print("load average (1, 5, 15 min) at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     if torch.cuda.is_available():

@@ -1,8 +1,11 @@
 """Export masks as COCO JSON with RLE segmentations (pycocotools), and read them back.
 
-One category; one annotation per image with a non-empty mask, ``iscrowd`` 0 throughout
-(each mask is one object region; RLE is allowed for it and keeps masks exact). Images whose
-final mask is empty are listed without an annotation, which COCO reads as "no object".
+One category (``options.label``); one annotation per lesion (an 8-connected component of at
+least ``options.min_lesion_area`` pixels, with nearby specks attached: see
+:mod:`meddisseg_studio.export.lesions`), ``iscrowd`` 0 throughout. RLE keeps masks exact, and
+the union of an image's annotations equals its mask. Images whose mask is empty are listed
+without an annotation, which COCO reads as "no object". ``file_name`` is the image's key
+(its path relative to the project folder).
 """
 
 from __future__ import annotations
@@ -13,15 +16,19 @@ from pathlib import Path
 import numpy as np
 from meddisseg_studio.export.common import (
     CancelCallback,
-    ExportError,
+    ExportOptions,
+    ExportResult,
     Progress,
     ProgressCallback,
     select,
     staged,
 )
+from meddisseg_studio.export.lesions import lesion_regions
 from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.state.project import Project
 from pycocotools import mask as rle
+
+from meddisseg_core.errors import MedDisSegError
 
 
 def mask_to_annotation(mask: np.ndarray, annotation_id: int, image_id: int, category_id: int) -> dict:
@@ -40,6 +47,55 @@ def mask_to_annotation(mask: np.ndarray, annotation_id: int, image_id: int, cate
     }
 
 
+def write_coco(
+    project: Project,
+    dest: Path | str,
+    *,
+    statuses: tuple[ReviewStatus, ...] | None = (ReviewStatus.APPROVED,),
+    options: ExportOptions | None = None,
+    progress: ProgressCallback | None = None,
+    should_cancel: CancelCallback | None = None,
+) -> ExportResult:
+    """Write ``dest`` (a .json file that must not exist) for the entries with ``statuses``.
+
+    Entries without a stored mask are skipped and listed in the result.
+    """
+    options = options or ExportOptions()
+    dest = Path(dest)
+    entries = select(project, statuses)
+    steps = Progress(len(entries), progress, should_cancel)
+    steps.check()
+    images: list[dict] = []
+    annotations: list[dict] = []
+    skipped: list[tuple[str, str]] = []
+    for entry in entries:
+        try:
+            mask = project.load_mask(entry.key)
+        except MedDisSegError as exc:
+            mask, problem = None, f"its mask cannot be read ({exc})"
+        else:
+            problem = "no mask is stored"
+        if mask is None:
+            skipped.append((entry.key, problem))
+            steps.step()
+            continue
+        image_id = len(images) + 1
+        height, width = (int(v) for v in mask.shape)
+        images.append({"id": image_id, "file_name": entry.key, "height": height, "width": width})
+        for region in lesion_regions(mask, options.min_lesion_area):
+            annotations.append(mask_to_annotation(region, len(annotations) + 1, image_id, 1))
+        steps.step()
+    document = {
+        "info": {"description": f"Med-DisSeg Studio export of {project.folder.name}"},
+        "images": images,
+        "annotations": annotations,
+        "categories": [{"id": 1, "name": options.label, "supercategory": options.label}],
+    }
+    with staged(dest, folder=False) as partial:
+        partial.write_text(json.dumps(document), encoding="utf-8")
+    return ExportResult("coco", dest, (dest,), tuple(skipped))
+
+
 def export_coco(
     project: Project,
     dest: Path | str,
@@ -49,30 +105,12 @@ def export_coco(
     progress: ProgressCallback | None = None,
     should_cancel: CancelCallback | None = None,
 ) -> Path:
-    """Write ``dest`` (a .json file that must not exist) for the entries with ``statuses``."""
-    entries = select(project, statuses)
-    steps = Progress(len(entries), progress, should_cancel)
-    steps.check()
-    images: list[dict] = []
-    annotations: list[dict] = []
-    for image_id, entry in enumerate(entries, start=1):
-        mask = project.load_mask(entry.key)
-        if mask is None:
-            raise ExportError(f"{entry.key}: no mask is stored to export")
-        height, width = (int(v) for v in mask.shape)
-        images.append({"id": image_id, "file_name": entry.key, "height": height, "width": width})
-        if mask.any():
-            annotations.append(mask_to_annotation(mask, len(annotations) + 1, image_id, 1))
-        steps.step()
-    document = {
-        "info": {"description": f"Med-DisSeg Studio export of {project.folder.name}"},
-        "images": images,
-        "annotations": annotations,
-        "categories": [{"id": 1, "name": category, "supercategory": category}],
-    }
-    with staged(Path(dest), folder=False) as partial:
-        partial.write_text(json.dumps(document), encoding="utf-8")
-    return Path(dest)
+    """:func:`write_coco`; returns ``dest`` (kept for older callers)."""
+    options = ExportOptions(label=category)
+    result = write_coco(
+        project, dest, statuses=statuses, options=options, progress=progress, should_cancel=should_cancel
+    )
+    return result.dest
 
 
 def read_coco_masks(path: Path | str) -> dict[str, np.ndarray]:

@@ -1,7 +1,9 @@
-"""What every export shares: progress and cancel callbacks, and atomic publication.
+"""What every export shares: options, the result, progress and cancel, atomic publication.
 
 An export is written into ``<dest>.partial-XXXX`` beside the destination and renamed to
-``dest`` only once complete, so a cancelled or crashed export never looks finished.
+``dest`` only once complete, so a cancelled or crashed export never looks finished. Each
+exporter records every file it writes (:class:`Written`), so :class:`ExportResult` lists
+exactly what was published, never a directory listing taken afterwards.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import os
 import secrets
 import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
+from meddisseg_studio.export import names
 from meddisseg_studio.state.model import ImageEntry, ReviewStatus
 from meddisseg_studio.state.project import Project
 
@@ -25,6 +29,80 @@ CancelCallback = Callable[[], bool]
 
 class ExportError(MedDisSegError):
     """An export cannot be made (destination exists, name clash, nothing to export)."""
+
+
+# Connected components smaller than this many pixels are specks, not lesions (8-connectivity):
+# they are not counted and get no COCO annotation of their own. Same as the default island size.
+DEFAULT_MIN_LESION_AREA = 64
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """Settings of an export that the user may change (the app fills them from Preferences)."""
+
+    min_lesion_area: int = DEFAULT_MIN_LESION_AREA
+    label: str = "lesion"  # category / class name of the foreground in COCO and labelme
+    val_fraction: float = 0.2  # authors' layout: share of images in val.txt
+    seed: int = 0  # authors' layout: seed of the train/val split
+    overlay_colour: tuple[int, int, int] = (0, 200, 255)  # RGB
+    overlay_opacity: float = 0.35
+
+    def __post_init__(self) -> None:
+        if self.min_lesion_area < 0:
+            raise ExportError(f"min_lesion_area must be >= 0, got {self.min_lesion_area}")
+        if not self.label.strip():
+            raise ExportError("the class label must not be empty")
+        if not 0.0 <= self.overlay_opacity <= 1.0:
+            raise ExportError(f"overlay_opacity must be in [0, 1], got {self.overlay_opacity}")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What one export wrote: the published path, every file in it, what it skipped or renamed."""
+
+    format: str
+    dest: Path
+    written: tuple[Path, ...]
+    skipped: tuple[tuple[str, str], ...] = field(default=())  # (image key, reason)
+    renamed: tuple[names.Renamed, ...] = field(default=())  # (image key, name written, reason)
+
+    def summary(self) -> str:
+        text = f"{self.format}: {self.dest} ({len(self.written)} written"
+        if self.skipped:
+            text += f", {len(self.skipped)} skipped"
+        if self.renamed:
+            text += f", {len(self.renamed)} renamed"
+        return text + ")"
+
+    def details(self) -> list[str]:
+        """One line per skipped or renamed image, for a result message or a log."""
+        lines = [f"skipped {key!r}: {reason}" for key, reason in self.skipped]
+        lines += [f"renamed {r.key!r} to {r.name!r}: {r.reason}" for r in self.renamed]
+        return lines
+
+
+class Written:
+    """The files an exporter writes inside its staged folder, in order (relative posix paths)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files: list[PurePosixPath] = []
+
+    def path(self, relative: str) -> Path:
+        """Where to write ``relative`` (recorded as written; parent folders are created)."""
+        target = self.root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.files.append(PurePosixPath(relative))
+        return target
+
+    def bytes(self, relative: str, data: bytes) -> None:
+        self.path(relative).write_bytes(data)
+
+    def text(self, relative: str, text: str) -> None:
+        self.path(relative).write_text(text, encoding="utf-8", newline="\n")
+
+    def published(self, dest: Path) -> tuple[Path, ...]:
+        return tuple(dest.joinpath(*f.parts) for f in self.files)
 
 
 class Progress:
@@ -100,6 +178,4 @@ def select(project: Project, statuses: tuple[ReviewStatus, ...] | None) -> list[
     return [e for e in project.entries if e.status in wanted]
 
 
-def flat_name(key: str) -> str:
-    """A file name for a key in a flat export folder (sub/a.png -> sub__a.png)."""
-    return key.replace("/", "__")
+flat_name = names.flat_name

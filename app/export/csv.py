@@ -1,13 +1,31 @@
-"""A CSV of the review: one row per image with status, Dice, uncertainty, edits, reasons."""
+"""A CSV of the review: one row per image with status, Dice, uncertainty, edits, reasons, lesions.
+
+Cells are neutralised against formula injection as OWASP recommends: a cell whose text starts
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading single quote, which
+spreadsheet programs read as "this is text" instead of running it as a formula. A file named
+``=HYPERLINK(...).png`` or a reject reason ``+cmd`` therefore stays inert. (The numbers this
+export writes are never negative, so no number is touched.)
+"""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
-from meddisseg_studio.export.common import CancelCallback, Progress, ProgressCallback, select, staged
-from meddisseg_studio.state.model import ReviewStatus
+from meddisseg_studio.export.common import (
+    CancelCallback,
+    ExportOptions,
+    ExportResult,
+    Progress,
+    ProgressCallback,
+    select,
+    staged,
+)
+from meddisseg_studio.export.lesions import count_lesions
+from meddisseg_studio.state.model import ImageEntry, ReviewStatus
 from meddisseg_studio.state.project import Project
+
+from meddisseg_core.errors import MedDisSegError
 
 COLUMNS = (
     "key",
@@ -15,10 +33,17 @@ COLUMNS = (
     "proposal_dice",
     "uncertainty",
     "edited_fraction",
+    "lesions",
     "reject_reason",
     "error",
     "model_id",
 )
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """``text`` with a leading ``'`` when a spreadsheet would read it as a formula."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def _cell(value: object) -> str:
@@ -26,7 +51,45 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:.6f}"
-    return str(value)
+    return neutralise(str(value))
+
+
+def _lesions(project: Project, entry: ImageEntry, min_area: int) -> int | None:
+    """Lesion count of the stored mask (or starting label); None when there is none yet."""
+    try:
+        mask = project.load_mask(entry.key)
+    except MedDisSegError:
+        return None
+    return None if mask is None else count_lesions(mask, min_area)
+
+
+def write_csv(
+    project: Project,
+    dest: Path | str,
+    *,
+    statuses: tuple[ReviewStatus, ...] | None = None,
+    options: ExportOptions | None = None,
+    progress: ProgressCallback | None = None,
+    should_cancel: CancelCallback | None = None,
+) -> ExportResult:
+    """Write ``dest`` (must not exist); all images by default. Empty cells mean "not known"."""
+    options = options or ExportOptions()
+    dest = Path(dest)
+    entries = select(project, statuses)
+    steps = Progress(len(entries), progress, should_cancel)
+    steps.check()
+    with (
+        staged(dest, folder=False) as partial,
+        open(partial, "w", newline="", encoding="utf-8") as stream,
+    ):
+        writer = csv.writer(stream)
+        writer.writerow(COLUMNS)
+        for entry in entries:
+            values = {column: getattr(entry, column, None) for column in COLUMNS}
+            values["lesions"] = _lesions(project, entry, options.min_lesion_area)
+            writer.writerow([_cell(values[column]) for column in COLUMNS])
+            steps.step()
+    return ExportResult("csv", dest, (dest,))
 
 
 def export_csv(
@@ -37,17 +100,5 @@ def export_csv(
     progress: ProgressCallback | None = None,
     should_cancel: CancelCallback | None = None,
 ) -> Path:
-    """Write ``dest`` (must not exist); all images by default. Empty cells mean "not known"."""
-    entries = select(project, statuses)
-    steps = Progress(len(entries), progress, should_cancel)
-    steps.check()
-    with (
-        staged(Path(dest), folder=False) as partial,
-        open(partial, "w", newline="", encoding="utf-8") as stream,
-    ):
-        writer = csv.writer(stream)
-        writer.writerow(COLUMNS)
-        for entry in entries:
-            writer.writerow([_cell(getattr(entry, column)) for column in COLUMNS])
-            steps.step()
-    return Path(dest)
+    """:func:`write_csv`; returns ``dest`` (kept for older callers)."""
+    return write_csv(project, dest, statuses=statuses, progress=progress, should_cancel=should_cancel).dest

@@ -6,35 +6,21 @@ own list. Adding a format means adding one :class:`ExportFormat` here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
 from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.state.project import Project
 
-from .authors import export_authors
-from .coco import export_coco
-from .common import CancelCallback, ExportError, ProgressCallback
-from .csv import export_csv
-from .overlays import export_overlays
+from .authors import write_authors
+from .coco import write_coco
+from .common import CancelCallback, ExportError, ExportOptions, ExportResult, ProgressCallback
+from .csv import write_csv
+from .labelme import write_labelme
+from .overlays import write_overlays
 
-
-@dataclass(frozen=True)
-class ExportResult:
-    """What one export wrote: the published path, every file or folder in it, and what it skipped."""
-
-    format: str
-    dest: Path
-    written: tuple[Path, ...]
-    skipped: tuple[tuple[str, str], ...] = field(default=())  # (image key, reason)
-
-    def summary(self) -> str:
-        text = f"{self.format}: {self.dest} ({len(self.written)} written"
-        if self.skipped:
-            text += f", {len(self.skipped)} skipped"
-        return text + ")"
+__all__ = ["FORMATS", "ExportFormat", "ExportOptions", "ExportResult", "ExportRunner", "get_format"]
 
 
 class ExportRunner(Protocol):
@@ -46,6 +32,7 @@ class ExportRunner(Protocol):
         statuses: tuple[ReviewStatus, ...] | None,
         progress: ProgressCallback | None,
         should_cancel: CancelCallback | None,
+        options: ExportOptions | None = None,
     ) -> ExportResult: ...
 
 
@@ -67,30 +54,6 @@ class ExportFormat:
     run: ExportRunner
 
 
-def _listing(dest: Path) -> tuple[Path, ...]:
-    if dest.is_dir():
-        return tuple(sorted(p for p in dest.rglob("*") if p.is_file()))
-    return (dest,)
-
-
-def _wrap(name: str, function: Callable[..., Path], *, takes_statuses: bool) -> ExportRunner:
-    def run(
-        project: Project,
-        dest: Path,
-        *,
-        statuses: tuple[ReviewStatus, ...] | None,
-        progress: ProgressCallback | None,
-        should_cancel: CancelCallback | None,
-    ) -> ExportResult:
-        kwargs: dict[str, object] = {"progress": progress, "should_cancel": should_cancel}
-        if takes_statuses:
-            kwargs["statuses"] = statuses
-        published = function(project, dest, **kwargs)
-        return ExportResult(format=name, dest=published, written=_listing(published))
-
-    return run
-
-
 _APPROVED = (ReviewStatus.APPROVED,)
 
 FORMATS: tuple[ExportFormat, ...] = (
@@ -101,16 +64,16 @@ FORMATS: tuple[ExportFormat, ...] = (
         "folder",
         "authors_layout",
         _APPROVED,
-        _wrap("authors", export_authors, takes_statuses=False),
+        write_authors,
     ),
     ExportFormat(
         "coco",
         "COCO JSON (RLE masks)",
-        "COCO instances with RLE masks",
+        "COCO instances with RLE masks, one annotation per lesion",
         "file",
         "coco.json",
         _APPROVED,
-        _wrap("coco", export_coco, takes_statuses=True),
+        write_coco,
     ),
     ExportFormat(
         "overlays",
@@ -119,16 +82,25 @@ FORMATS: tuple[ExportFormat, ...] = (
         "folder",
         "overlays",
         _APPROVED,
-        _wrap("overlays", export_overlays, takes_statuses=True),
+        write_overlays,
     ),
     ExportFormat(
         "csv",
         "CSV summary",
-        "Per-image status, agreement and uncertainty table",
+        "Per-image status, agreement, uncertainty and lesion count table",
         "file",
         "summary.csv",
         None,
-        _wrap("csv", export_csv, takes_statuses=True),
+        write_csv,
+    ),
+    ExportFormat(
+        "labelme",
+        "labelme JSON (polygons)",
+        "One labelme JSON per image beside a copy of it; holes as _background_ polygons",
+        "folder",
+        "labelme",
+        _APPROVED,
+        write_labelme,
     ),
 )
 

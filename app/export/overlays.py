@@ -1,4 +1,4 @@
-"""Overlay PNGs for reports: the image, the mask tinted, and its outline."""
+"""Overlay PNGs for reports: the image, the mask tinted, and its outline, as ``<stem>.png``."""
 
 from __future__ import annotations
 
@@ -8,15 +8,19 @@ import cv2
 import numpy as np
 from meddisseg_studio.export.common import (
     CancelCallback,
-    ExportError,
+    ExportOptions,
+    ExportResult,
     Progress,
     ProgressCallback,
-    flat_name,
+    Written,
     select,
     staged,
 )
+from meddisseg_studio.export.names import assign_names
 from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.state.project import Project
+
+from meddisseg_core.errors import MedDisSegError
 
 
 def render_overlay(
@@ -40,6 +44,55 @@ def render_overlay(
     return out
 
 
+def write_overlays(
+    project: Project,
+    dest: Path | str,
+    *,
+    statuses: tuple[ReviewStatus, ...] | None = (ReviewStatus.APPROVED,),
+    options: ExportOptions | None = None,
+    progress: ProgressCallback | None = None,
+    should_cancel: CancelCallback | None = None,
+) -> ExportResult:
+    """Write ``<dest>/<stem>.png`` overlays (flat, safe names) for the entries with ``statuses``.
+
+    ``sub/a.jpg`` becomes ``sub__a.png``; images without a mask or unreadable are skipped.
+    """
+    options = options or ExportOptions()
+    dest = Path(dest)
+    entries = select(project, statuses)
+    assignment = assign_names([e.key for e in entries], ".png")
+    steps = Progress(len(entries), progress, should_cancel)
+    steps.check()
+    skipped: list[tuple[str, str]] = []
+    with staged(dest, folder=True) as partial:
+        out = Written(partial)
+        for entry in entries:
+            problem = _overlay(project, entry.key, assignment.names[entry.key], options, out)
+            if problem is not None:
+                skipped.append((entry.key, problem))
+            steps.step()
+    done = {key for key in assignment.names} - {key for key, _ in skipped}
+    renamed = tuple(r for r in assignment.renamed if r.key in done)
+    return ExportResult("overlays", dest, out.published(dest), tuple(skipped), renamed)
+
+
+def _overlay(project: Project, key: str, name: str, options: ExportOptions, out: Written) -> str | None:
+    try:
+        mask = project.load_mask(key)
+        if mask is None:
+            return "no mask is stored"
+        picture = render_overlay(
+            project.load_image(key), mask, colour=options.overlay_colour, opacity=options.overlay_opacity
+        )
+    except (MedDisSegError, ValueError) as exc:
+        return str(exc)
+    ok, buffer = cv2.imencode(".png", cv2.cvtColor(picture, cv2.COLOR_RGB2BGR))
+    if not ok:  # pragma: no cover - OpenCV encodes any RGB uint8 array
+        return "the overlay could not be encoded"
+    out.bytes(name, buffer.tobytes())
+    return None
+
+
 def export_overlays(
     project: Project,
     dest: Path | str,
@@ -48,19 +101,6 @@ def export_overlays(
     progress: ProgressCallback | None = None,
     should_cancel: CancelCallback | None = None,
 ) -> Path:
-    """Write ``<dest>/<key>.png`` overlays (flat names) for the entries with ``statuses``."""
-    entries = select(project, statuses)
-    steps = Progress(len(entries), progress, should_cancel)
-    steps.check()
-    with staged(Path(dest), folder=True) as partial:
-        for entry in entries:
-            mask = project.load_mask(entry.key)
-            if mask is None:
-                raise ExportError(f"{entry.key}: no mask is stored to draw")
-            picture = render_overlay(project.load_image(entry.key), mask)
-            ok, buffer = cv2.imencode(".png", cv2.cvtColor(picture, cv2.COLOR_RGB2BGR))
-            if not ok:
-                raise ExportError(f"{entry.key}: the overlay could not be encoded")
-            (partial / f"{flat_name(entry.key)}.png").write_bytes(buffer.tobytes())
-            steps.step()
-    return Path(dest)
+    """:func:`write_overlays`; returns ``dest`` (kept for older callers)."""
+    result = write_overlays(project, dest, statuses=statuses, progress=progress, should_cancel=should_cancel)
+    return result.dest

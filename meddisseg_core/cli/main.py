@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from meddisseg_core import __version__
 from meddisseg_core.errors import MedDisSegError
 
-SUBCOMMANDS = ("predict", "evaluate", "train", "selftest")
+SUBCOMMANDS = ("predict", "evaluate", "train", "selftest", "export-onnx")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"meddisseg {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name in SUBCOMMANDS:
-        module = importlib.import_module(f"meddisseg_core.cli.{name}")
+        module = importlib.import_module(f"meddisseg_core.cli.{name.replace('-', '_')}")
         module.add_parser(subparsers)
     return parser
 

@@ -6,6 +6,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from meddisseg_core.nn.tracing import exporting
+
 
 def telu(x: torch.Tensor) -> torch.Tensor:
     """TeLU(x) = x * tanh(exp(x)); exp overflow to inf gives tanh 1, so no NaNs arise."""
@@ -17,7 +19,10 @@ def telu_inference(x: torch.Tensor) -> torch.Tensor:
 
     tanh(z) = 2·sigmoid(2z) - 1, and sigmoid is much cheaper than tanh in PyTorch's CPU kernels.
     Differs from :func:`telu` by at most a few float32 ulps (|Δ| < 1e-6 for |x| < 10).
+    Under export tracing the same formula is written functionally (no ``out=``, no in-place).
     """
+    if exporting():
+        return x * (2.0 * torch.sigmoid(2.0 * torch.exp(x)) - 1.0)
     e = torch.exp(x)
     e.mul_(2.0)
     torch.sigmoid(e, out=e)

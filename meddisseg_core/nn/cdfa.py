@@ -21,6 +21,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from meddisseg_core.nn.blocks import ConvBNAct, Upsample
+from meddisseg_core.nn.tracing import exporting
 
 KERNEL = 3
 SLOTS = KERNEL * KERNEL
@@ -55,9 +56,9 @@ def _relative_weights(attn: torch.Tensor) -> torch.Tensor:
     """B: N×heads×25×H×W, the attention regrouped by relative offset (see module docstring)."""
     n, heads, _, _, h, w = attn.shape
     out = attn.new_zeros(n, heads, 25, h, w)
-    if not (torch.is_grad_enabled() and attn.requires_grad):
+    if not (torch.is_grad_enabled() and attn.requires_grad) and not exporting():
         # Inference: add each shifted slot straight into the valid window of the output
-        # (no padded copy of the 81-slot attention).
+        # (no padded copy of the 81-slot attention). Tracers get the functional form below.
         for i, (dy, dx) in enumerate(OFFSETS):
             index = torch.tensor(_RELATIVE[i], device=attn.device)
             target = out[:, :, :, max(dy, 0) : h + min(dy, 0), max(dx, 0) : w + min(dx, 0)]
@@ -79,7 +80,9 @@ def aggregate(values: torch.Tensor, attn: torch.Tensor) -> torch.Tensor:
     heads = attn.shape[1]
     weights = _relative_weights(attn)
     padded = F.pad(values, (2, 2, 2, 2)).view(n, heads, c // heads, h + 4, w + 4)
-    in_place = not torch.is_grad_enabled() or not (values.requires_grad or attn.requires_grad)
+    in_place = not exporting() and (
+        not torch.is_grad_enabled() or not (values.requires_grad or attn.requires_grad)
+    )
     acc: torch.Tensor | None = None
     for d in range(25):
         dy, dx = d // 5 - 2, d % 5 - 2

@@ -8,6 +8,7 @@ from torch import nn
 
 from meddisseg_core.nn.attention import ChannelAttention, SpatialAttention
 from meddisseg_core.nn.blocks import ConvBNAct
+from meddisseg_core.nn.tracing import exporting
 
 DILATIONS = (6, 12, 18)
 
@@ -51,7 +52,7 @@ class DilatedFEM(nn.Module):
         return merged
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if torch.is_inference_mode_enabled():
+        if torch.is_inference_mode_enabled() and not exporting():
             branches = self._branches_into_buffer(x)
         else:
             branches = torch.cat([self.c1(x), self.c2(x), self.c3(x), self.c4(x)], dim=1)

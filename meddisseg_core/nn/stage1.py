@@ -14,6 +14,7 @@ from meddisseg_core.nn.fusion import FusedCache
 from meddisseg_core.nn.keymap import STAGE1_RULES, install_keymap
 from meddisseg_core.nn.outputs import Inference, Stage1Output
 from meddisseg_core.nn.stage1_fast import branch_maps, dilated_sums, fuse_projection
+from meddisseg_core.nn.tracing import exporting
 
 _SCALES = (2, 4, 8, 16)
 # Row-chunked, cache-friendly head kernel (see stage1_fast); False selects the whole-tensor path.
@@ -67,7 +68,8 @@ class Stage1Head(nn.Module):
         """
         width = self.fuse.weight.shape[1] // 4
         fuse_w = self.fuse.weight.view(4, width)
-        if not _CHUNKED:
+        if not _CHUNKED or exporting():
+            # The chunked kernel writes through out= into views; tracers take the whole-tensor form.
             return self._fast_forward_whole(features, fuse_w)
         outputs = []
         for i in range(features[0].shape[0]):

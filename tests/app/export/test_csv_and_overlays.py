@@ -34,6 +34,6 @@ def test_overlay_tints_inside_and_draws_the_outline() -> None:
 def test_overlay_export_writes_one_png_per_approved_image(reviewed_project: Project, tmp_path: Path) -> None:
     dest = export_overlays(reviewed_project, tmp_path / "overlays")
     names = sorted(p.name for p in dest.iterdir())
-    assert names == ["p1.png.png", "p2.jpg.png", "p3.png.png", "p4.bmp.png"]
-    picture = cv2.imread(str(dest / "p2.jpg.png"))
+    assert names == ["p1.png", "p2.png", "p3.png", "p4.png"]  # <stem>.png, never x.jpg.png
+    picture = cv2.imread(str(dest / "p2.png"))
     assert picture.shape == (31, 9, 3)

@@ -35,13 +35,14 @@ def test_kvasir_review_to_training_folder(kvasir_dir: Path, tmp_path: Path) -> N
 
     train = read_split_file(dest / "train.txt", dest / "images")
     val = read_split_file(dest / "val.txt", dest / "images")
-    assert sorted(train + val) == sorted(keys[:3])
+    exported = sorted(Path(k).stem + ".png" for k in keys[:3])
+    assert sorted(train + val) == exported
     for name in train + val:
-        mask = cv2.imread(str(dest / "masks" / (Path(name).stem + ".png")), cv2.IMREAD_UNCHANGED)
-        assert mask.shape == project.load_image(name).shape[:2]
+        mask = cv2.imread(str(dest / "masks" / name), cv2.IMREAD_UNCHANGED)
+        assert mask.shape == project.load_image(Path(name).stem + ".jpg").shape[:2]
 
     # Ready for `meddisseg train`: the trainer's own validation accepts the folder as it is.
     from meddisseg_core.data.dataset import DataConfig, open_dataset
 
     spec = open_dataset(dest, DataConfig(image_size=64))
-    assert sorted(spec.split.train + spec.split.val) == sorted(keys[:3])
+    assert sorted(spec.split.train + spec.split.val) == exported

@@ -28,7 +28,8 @@ def test_each_export_writes_its_files(qtbot, opened, tmp_path: Path) -> None:
 
     images = sorted(p.name for p in (out / "authors_layout" / "images").iterdir())
     masks = sorted(p.name for p in (out / "authors_layout" / "masks").iterdir())
-    assert images == sorted([first, second]) and masks == [n.rsplit(".", 1)[0] + ".png" for n in images]
+    # One name per pair, <stem>.png in both folders (the authors' loader needs the same name).
+    assert images == masks == sorted(n.rsplit(".", 1)[0] + ".png" for n in (first, second))
     coco = json.loads((out / "coco.json").read_text())
     assert {image["file_name"] for image in coco["images"]} == {first, second}
     assert len(list((out / "overlays").glob("*.png"))) == 2

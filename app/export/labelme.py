@@ -1,0 +1,104 @@
+"""labelme JSON: one ``<stem>.json`` per image, beside a copy of the image, openable in labelme.
+
+Polygons come from the mask's contours. labelme has no holes, so they are written as ordered
+polygons (see :mod:`meddisseg_studio.export.polygons`): a lesion's outline with the class label,
+then each hole's outline with the label ``_background_``, which labelme's own mask conversion
+(``labelme_json_to_dataset``, ``labelme2voc``) paints as background because later shapes are
+drawn over earlier ones. All rings of one lesion share a ``group_id`` (1, 2, ... per image), and
+``description`` says "lesion N" or "hole in lesion N". Reading the shapes in order and painting
+class polygons with 1 and ``_background_`` polygons with 0 gives back the mask exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path, PurePosixPath
+
+from meddisseg_studio.export.common import (
+    CancelCallback,
+    ExportOptions,
+    ExportResult,
+    Progress,
+    ProgressCallback,
+    Written,
+    select,
+    staged,
+)
+from meddisseg_studio.export.names import assign_names
+from meddisseg_studio.export.polygons import mask_to_rings
+from meddisseg_studio.state.model import ReviewStatus
+from meddisseg_studio.state.project import Project
+
+from meddisseg_core.errors import MedDisSegError
+
+BACKGROUND_LABEL = "_background_"
+LABELME_VERSION = "5.5.0"  # the file layout written here is labelme 5's
+
+
+def labelme_document(mask_rings: list, label: str, image_name: str, height: int, width: int) -> dict:
+    """The labelme JSON object for one image from :func:`mask_to_rings` output."""
+    shapes = []
+    for ring in mask_rings:
+        shapes.append(
+            {
+                "label": label if ring.fill else BACKGROUND_LABEL,
+                "points": [[float(x), float(y)] for x, y in ring.points],
+                "group_id": ring.group,
+                "description": f"lesion {ring.group}" if ring.fill else f"hole in lesion {ring.group}",
+                "shape_type": "polygon",
+                "flags": {},
+                "mask": None,
+            }
+        )
+    return {
+        "version": LABELME_VERSION,
+        "flags": {},
+        "shapes": shapes,
+        "imagePath": image_name,
+        "imageData": None,
+        "imageHeight": height,
+        "imageWidth": width,
+    }
+
+
+def write_labelme(
+    project: Project,
+    dest: Path | str,
+    *,
+    statuses: tuple[ReviewStatus, ...] | None = (ReviewStatus.APPROVED,),
+    options: ExportOptions | None = None,
+    progress: ProgressCallback | None = None,
+    should_cancel: CancelCallback | None = None,
+) -> ExportResult:
+    """Write ``<dest>/<stem>.json`` and ``<dest>/<stem><image suffix>`` for each entry."""
+    options = options or ExportOptions()
+    dest = Path(dest)
+    entries = select(project, statuses)
+    assignment = assign_names([e.key for e in entries], ".json")
+    steps = Progress(len(entries), progress, should_cancel)
+    steps.check()
+    skipped: list[tuple[str, str]] = []
+    with staged(dest, folder=True) as partial:
+        out = Written(partial)
+        for entry in entries:
+            json_name = assignment.names[entry.key]
+            image_name = PurePosixPath(json_name).stem + entry.path.suffix
+            try:
+                mask = project.load_mask(entry.key)
+            except MedDisSegError as exc:
+                mask, problem = None, f"its mask cannot be read ({exc})"
+            else:
+                problem = "no mask is stored"
+            if mask is None:
+                skipped.append((entry.key, problem))
+                steps.step()
+                continue
+            height, width = (int(v) for v in mask.shape)
+            document = labelme_document(mask_to_rings(mask), options.label, image_name, height, width)
+            shutil.copyfile(entry.path, out.path(image_name))
+            out.text(json_name, json.dumps(document, ensure_ascii=False, indent=1))
+            steps.step()
+    done = set(assignment.names) - {key for key, _ in skipped}
+    renamed = tuple(r for r in assignment.renamed if r.key in done)
+    return ExportResult("labelme", dest, out.published(dest), tuple(skipped), renamed)
