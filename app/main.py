@@ -32,17 +32,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Uncaught errors write a crash log and show its path, also during start-up (see crash.py).
     guard = crash.install()
-    # Qt is imported only now, so `--help` and `--version` work without a display.
-    from PySide6.QtWidgets import QApplication
+    from .qt_platform import check_qt
 
-    from .main_window import MainWindow
-    from .qt_platform import check_platform_plugin
-
-    problem = check_platform_plugin()  # Qt itself would abort with a misleading message
+    problem = check_qt()  # missing system libraries: Qt itself would abort with a misleading message
     if problem:
         print(problem, file=sys.stderr)
         guard.close()
         return 1
+    # Qt is imported only now, so `--help` and `--version` work without a display.
+    from PySide6.QtWidgets import QApplication
+
+    from .main_window import MainWindow
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Med-DisSeg Studio")
     app.setOrganizationName("Med-DisSeg")

@@ -1,15 +1,17 @@
 """Check, before Qt does, that its X11 (xcb) platform plugin can load, and say how to fix it when not.
 
 When a system library of the xcb plugin is missing, Qt aborts with a generic message that may even
-name the wrong library (Qt 6.5+ always suggests libxcb-cursor0). We load the plugin ourselves first
-(``dlopen``; Qt later reuses the loaded copy, so this costs nothing when all is well) and, if that
-fails, run ``ldd`` on it to list every missing library and print the ``apt-get`` line that installs
+name the wrong library (Qt 6.5+ always suggests libxcb-cursor0); when one of QtGui's is missing,
+importing PySide6 fails naming only the first. We import PySide6 and load the plugin ourselves
+first (``dlopen``; Qt later reuses the loaded copy, so this costs nothing when all is well) and, if
+that fails, run ``ldd`` to list every missing library and print the ``apt-get`` line that installs
 them. The same helpers find the Debian packages for the ``.deb``'s ``Depends:`` (packaging/).
 """
 
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import os
 import re
 import shutil
@@ -92,11 +94,9 @@ def missing_libraries(plugin: Path, ldd: Callable[[Path], str] = run_ldd) -> lis
     return sorted({lib.soname for lib in parse_ldd(ldd(plugin)) if lib.path is None})
 
 
-def missing_report(plugin: Path, missing: list[str], reason: str = "") -> str:
-    lines = [
-        "Med-DisSeg Studio cannot open its window: Qt's X11 platform plugin does not load.",
-        f"  plugin: {plugin}",
-    ]
+def missing_report(what: str, files: list[Path], missing: list[str], reason: str = "") -> str:
+    lines = [f"Med-DisSeg Studio cannot open its window: {what}."]
+    lines += [f"  file: {path}" for path in files]
     if reason:
         lines.append(f"  error: {reason}")
     if missing:
@@ -115,15 +115,35 @@ def wanted_platform(env: Mapping[str, str]) -> str:
     return value.split(":")[0] or "xcb"
 
 
+def pyside_dir() -> Path | None:
+    """The PySide6 package folder, found without importing it (importing may be what fails)."""
+    spec = importlib.util.find_spec("PySide6")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    return Path(locations[0]) if locations else None
+
+
 def plugin_path() -> Path:
     """Where Qt looks for the xcb plugin (QT_QPA_PLATFORM_PLUGIN_PATH first, as Qt does)."""
     override = os.environ.get("QT_QPA_PLATFORM_PLUGIN_PATH")
     if override:
         return Path(override) / XCB_PLUGIN
-    from PySide6.QtCore import QLibraryInfo
+    return (pyside_dir() or Path("PySide6")) / "Qt" / "plugins" / "platforms" / XCB_PLUGIN
 
-    plugins = QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)
-    return Path(plugins) / "platforms" / XCB_PLUGIN
+
+def widgets_module() -> Path | None:
+    """PySide6's QtWidgets extension: ldd on it covers QtGui's and QtCore's system libraries."""
+    folder = pyside_dir()
+    found = sorted(folder.glob("QtWidgets*.so")) if folder else []
+    return found[0] if found else None
+
+
+def _import_qt() -> str:
+    """'' when PySide6's widgets import, else the error (a missing system library, usually)."""
+    try:
+        import PySide6.QtWidgets  # noqa: F401
+    except ImportError as exc:
+        return str(exc)
+    return ""
 
 
 def _dlopen(path: Path) -> str:
@@ -135,16 +155,32 @@ def _dlopen(path: Path) -> str:
     return ""
 
 
-def check_platform_plugin(
+def check_qt(
     env: Mapping[str, str] | None = None,
     *,
     plugin: Path | None = None,
+    widgets: Path | None = None,
+    import_qt: Callable[[], str] = _import_qt,
     load: Callable[[Path], str] = _dlopen,
     ldd: Callable[[Path], str] = run_ldd,
 ) -> str | None:
-    """None when the app can open its window as far as we can tell; else the message for the user."""
+    """None when the app can open its window as far as we can tell; else the message for the user.
+
+    Two stages, as Qt fails: PySide6's own libraries (QtGui needs OpenGL, fontconfig, xkbcommon...)
+    fail at import; the xcb plugin's (xcb-icccm, xcb-keysyms...) only when Qt picks the platform.
+    """
     env = os.environ if env is None else env
-    if not sys.platform.startswith("linux") or wanted_platform(env) != "xcb":
+    linux = sys.platform.startswith("linux")
+    reason = import_qt()
+    if reason:
+        if not linux:
+            return f"Med-DisSeg Studio cannot load Qt: {reason}"
+        files = [
+            f for f in (widgets or widgets_module(), plugin or plugin_path()) if f is not None and f.is_file()
+        ]
+        missing = sorted({name for f in files for name in missing_libraries(f, ldd)})
+        return missing_report("Qt's libraries do not load", files, missing, reason)
+    if not linux or wanted_platform(env) != "xcb":
         return None
     if not env.get("DISPLAY"):
         if env.get("WAYLAND_DISPLAY") and not env.get("QT_QPA_PLATFORM"):
@@ -159,4 +195,6 @@ def check_platform_plugin(
     reason = load(plugin)
     if not reason:
         return None
-    return missing_report(plugin, missing_libraries(plugin, ldd), reason)
+    return missing_report(
+        "Qt's X11 platform plugin does not load", [plugin], missing_libraries(plugin, ldd), reason
+    )

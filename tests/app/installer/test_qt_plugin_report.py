@@ -29,7 +29,7 @@ def _plugin(tmp_path: Path) -> Path:
 
 def test_report_lists_missing_libraries_and_the_apt_command(tmp_path: Path) -> None:
     plugin = _plugin(tmp_path)
-    message = qt_platform.check_platform_plugin(
+    message = qt_platform.check_qt(
         {"DISPLAY": ":0"},
         plugin=plugin,
         load=lambda path: "libxcb-icccm.so.4: cannot open shared object file: No such file or directory",
@@ -48,30 +48,19 @@ def test_no_report_when_the_plugin_loads(tmp_path: Path) -> None:
         raise AssertionError("ldd runs only after a failed load")
 
     assert (
-        qt_platform.check_platform_plugin(
-            {"DISPLAY": ":0"}, plugin=_plugin(tmp_path), load=lambda p: "", ldd=ldd
-        )
-        is None
+        qt_platform.check_qt({"DISPLAY": ":0"}, plugin=_plugin(tmp_path), load=lambda p: "", ldd=ldd) is None
     )
 
 
 def test_offscreen_and_other_platforms_are_not_checked(tmp_path: Path) -> None:
     failing = {"plugin": _plugin(tmp_path), "load": lambda p: "broken", "ldd": lambda p: FAKE_LDD}
-    assert qt_platform.check_platform_plugin({"QT_QPA_PLATFORM": "offscreen"}, **failing) is None
-    assert (
-        qt_platform.check_platform_plugin({"QT_QPA_PLATFORM": "wayland;xcb", "DISPLAY": ":0"}, **failing)
-        is None
-    )
-    assert (
-        qt_platform.check_platform_plugin({"QT_QPA_PLATFORM": "xcb:nograb", "DISPLAY": ":0"}, **failing)
-        is not None
-    )
+    assert qt_platform.check_qt({"QT_QPA_PLATFORM": "offscreen"}, **failing) is None
+    assert qt_platform.check_qt({"QT_QPA_PLATFORM": "wayland;xcb", "DISPLAY": ":0"}, **failing) is None
+    assert qt_platform.check_qt({"QT_QPA_PLATFORM": "xcb:nograb", "DISPLAY": ":0"}, **failing) is not None
 
 
 def test_no_display_says_so_and_points_to_the_self_test(tmp_path: Path) -> None:
-    message = qt_platform.check_platform_plugin(
-        {}, plugin=_plugin(tmp_path), load=lambda p: "", ldd=lambda p: ""
-    )
+    message = qt_platform.check_qt({}, plugin=_plugin(tmp_path), load=lambda p: "", ldd=lambda p: "")
     assert message is not None and "DISPLAY is not set" in message and "--self-test" in message
 
 
@@ -82,3 +71,26 @@ def test_parse_ldd_keeps_names_and_marks_missing() -> None:
     )
     assert qt_platform.Library("libxcb-icccm.so.4", None) in libraries
     assert all(lib.soname != "linux-vdso.so.1" for lib in libraries)
+
+
+def test_qt_import_failure_reports_libraries_of_qtgui_and_the_plugin(tmp_path: Path) -> None:
+    """A fresh Debian without OpenGL: importing PySide6 fails, naming only the first missing library."""
+    widgets = tmp_path / "PySide6" / "QtWidgets.abi3.so"
+    widgets.parent.mkdir()
+    widgets.write_bytes(b"\x7fELF not really")
+    plugin = _plugin(tmp_path)
+    outputs = {
+        widgets: "\tlibGL.so.1 => not found\n\tlibEGL.so.1 => not found\n\tlibfontconfig.so.1 => not found\n",
+        plugin: FAKE_LDD + "\tlibGL.so.1 => not found\n",
+    }
+    message = qt_platform.check_qt(
+        {"DISPLAY": ":0"},
+        plugin=plugin,
+        widgets=widgets,
+        import_qt=lambda: "libGL.so.1: cannot open shared object file: No such file or directory",
+        ldd=lambda path: outputs[path],
+    )
+    assert message is not None and "Qt's libraries do not load" in message
+    assert str(widgets) in message and str(plugin) in message
+    expected = "libegl1 libfontconfig1 libgl1 libx11-xcb1 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0"
+    assert f"sudo apt-get install -y {expected}" in message
