@@ -25,7 +25,10 @@ fi
 cp /etc/resolv.conf "$C/etc/resolv.conf"
 printf 'deb %s bookworm main\ndeb %s bookworm-updates main\ndeb http://deb.debian.org/debian-security bookworm-security main\n' \
   "$MIRROR" "$MIRROR" >"$C/etc/apt/sources.list"
-bind() { mkdir -p "$C$2"; mountpoint -q "$C$2" || mount --bind ${3:+-o "$3"} "$1" "$C$2"; }
+bind() {  # SOURCE TARGET [OPTIONS]: a folder, or a file over an existing file
+  [ -d "$1" ] && mkdir -p "$C$2"
+  mountpoint -q "$C$2" || mount --bind ${3:+-o "$3"} "$1" "$C$2"
+}
 mountpoint -q "$C/proc" || mount -t proc proc "$C/proc"
 bind /dev /dev
 bind /tmp/.X11-unix /tmp/.X11-unix
