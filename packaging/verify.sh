@@ -8,7 +8,7 @@
 #   3. for both installs, under `env -i` with only PATH, HOME (fresh) and the display set, and with no
 #      network (unshare -n, where allowed), run: --version; --self-test (QT_QPA_PLATFORM=offscreen);
 #      the real window under Xvfb on generated samples, screenshot checked not blank; one
-#      `meddisseg predict` through the bundled CLI;
+#      `meddisseg predict` and a one-epoch `meddisseg train` through the bundled CLI;
 #   4. remove the package again.
 #
 # Usage: bash packaging/verify.sh            (MEDDISSEG_VERIFY_REUSE=1: use dist/ as built, skip step 1)
@@ -59,6 +59,8 @@ tar -xzf "$TARBALL" -C "$W/tar"
 
 say "inputs: generated samples, a tiny model when no default model ships"
 "$PY" resources/samples/make_samples.py "$W/samples" -n 4 >/dev/null
+"$PY" resources/samples/make_samples.py "$W/train/images" -n 6 --truth "$W/train/masks" >/dev/null
+echo '{"network": "tiny", "progress": false, "data": {"image_size": 32}}' >"$W/tiny-train.json"
 WEIGHTS=()
 if [ ! -f resources/models/default.safetensors ]; then
   "$PY" - "$W/tiny.safetensors" <<'EOF'
@@ -122,6 +124,12 @@ print(len(list(masks.glob("*.png"))), "masks at the images' sizes")
 EOF
   then pass "[$name] predict: $(ls "$out/masks" | wc -l) masks written at the images' sizes"
   else fail "[$name] predict (see $out/predict.txt)"; cat "$out/predict.txt"; fi
+
+  say "[$name] meddisseg train, one epoch of a tiny network (the app runs training through this program)"
+  if "${NONET[@]}" "${clean[@]}" meddisseg train --data "$W/train" --stage 1 --config "$W/tiny-train.json" \
+    --epochs 1 --batch-size 2 --out "$out/run" >"$out/train.txt" 2>&1 && [ -f "$out/run/model.safetensors" ]; then
+    pass "[$name] train: $(tail -1 "$out/train.txt")"
+  else fail "[$name] train (see $out/train.txt)"; tail -20 "$out/train.txt"; fi
 }
 
 check_install deb /usr/bin

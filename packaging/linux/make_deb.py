@@ -91,7 +91,8 @@ def build_deb(bundle: Path, icons: Path, out_dir: Path, args: argparse.Namespace
     text = control(package, args.version, args.depends, installed_size_kib(stage), args.variant)
     (debian / "control").write_text(text, encoding="utf-8")
     deb = out_dir / f"{package}_{args.version}_amd64.deb"
-    command = ["dpkg-deb", "--root-owner-group", f"-Z{args.compression}", "-b", str(stage), str(deb)]
+    level = {"zstd": ["-z9"], "xz": ["-z6"], "gzip": ["-z6"]}[args.compression]
+    command = ["dpkg-deb", "--root-owner-group", f"-Z{args.compression}", *level, "-b", str(stage), str(deb)]
     subprocess.run(command, check=True, env=dict(os.environ, SOURCE_DATE_EPOCH="0"))
     shutil.rmtree(stage)
     return deb
@@ -117,7 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", required=True)
     parser.add_argument("--variant", choices=("cpu", "cuda"), default="cpu")
     parser.add_argument("--depends", required=True)
-    parser.add_argument("--compression", default="xz", choices=("xz", "gzip", "zstd"))
+    # zstd -9: on this project's machine 20x less CPU than xz -6 for a 20% larger file (150 MB of
+    # libtorch: 37 MB in 7 s against 31 MB in 142 s). Every target (glibc >= 2.35: Debian 12,
+    # Ubuntu 22.04+) has a dpkg that reads zstd; xz suits a release built once and copied often.
+    parser.add_argument("--compression", default="zstd", choices=("zstd", "xz", "gzip"))
     args = parser.parse_args(argv)
     print(build_deb(args.bundle, args.icons, args.out_dir, args))
     print(build_tarball(args.bundle, args.icons, args.out_dir, args))
