@@ -10,6 +10,7 @@ them. The same helpers find the Debian packages for the ``.deb``'s ``Depends:`` 
 
 from __future__ import annotations
 
+import _ctypes
 import ctypes
 import importlib.util
 import os
@@ -147,9 +148,13 @@ def _import_qt() -> str:
 
 
 def _dlopen(path: Path) -> str:
-    """'' when the library loads, else the loader's message."""
+    """'' when the library loads, else the loader's message.
+
+    ``_ctypes.dlopen`` rather than ``ctypes.CDLL``: in a PyInstaller bundle the latter's error is replaced
+    by a guess ("not found when the application was frozen") that hides the missing library's name.
+    """
     try:
-        ctypes.CDLL(str(path))
+        _ctypes.dlopen(str(path), ctypes.RTLD_LOCAL | os.RTLD_NOW)
     except OSError as exc:
         return str(exc)
     return ""
