@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 
-from . import __version__
+from . import __version__, crash
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -20,21 +19,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--state-dir", type=Path, default=None, help="keep the annotation state here")
     parser.add_argument("--checkpoint", type=Path, default=None, help="model weights (.safetensors or .pth)")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--self-test", action="store_true", help="check this installation offline, then exit")
     return parser.parse_args(argv)
-
-
-def _install_excepthook(show: Callable[[str], None]) -> None:
-    """Errors escaping a Qt slot are logged with their traceback and shown, never fatal."""
-    log = logging.getLogger("meddisseg_studio")
-
-    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        if issubclass(kind, KeyboardInterrupt):
-            sys.__excepthook__(kind, exc, tb)
-            return
-        log.error("unexpected error", exc_info=(kind, exc, tb))
-        show(f"Unexpected error: {kind.__name__}: {exc} (details in the log)")
-
-    sys.excepthook = hook
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -44,7 +30,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return headless_main(argv)
     args = parse_args(argv)
+    if args.self_test:
+        from .selftest import run_self_test
+
+        return run_self_test(args.checkpoint)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Uncaught errors write a crash log and show its path, also during start-up (see crash.py).
+    guard = crash.install()
+    from .qt_platform import check_qt
+
+    problem = check_qt()  # missing system libraries: Qt itself would abort with a misleading message
+    if problem:
+        print(problem, file=sys.stderr)
+        guard.close()
+        return 1
     # Qt is imported only now, so `--help` and `--version` work without a display.
     from PySide6.QtWidgets import QApplication
 
@@ -54,8 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Med-DisSeg Studio")
     app.setOrganizationName("Med-DisSeg")
     window = MainWindow(load_default_model=args.checkpoint is None)
-    previous_hook = sys.excepthook
-    _install_excepthook(lambda text: window.statusBar().showMessage(text, 15000))
+    guard.attach(window)
     if args.checkpoint is not None:
         window.jobs.load_checkpoint(args.checkpoint)
     window.show()
@@ -64,4 +62,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(app.exec())
     finally:
-        sys.excepthook = previous_hook
+        guard.close()

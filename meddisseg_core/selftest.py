@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,8 +41,18 @@ def _synthetic_image(height: int = 300, width: int = 420) -> np.ndarray:
     return image
 
 
-def run_selftest(weights: Path | None = None, device: str = "auto") -> list[Check]:
-    """Run every check; never raises for an expected failure (it becomes a FAIL line)."""
+# A check run after a successful prediction: (name, action(image, prediction) -> (status, detail)).
+PredictionCheck = tuple[str, Callable[[np.ndarray, object], tuple[str, str]]]
+
+
+def run_selftest(
+    weights: Path | None = None, device: str = "auto", after_prediction: Sequence[PredictionCheck] = ()
+) -> list[Check]:
+    """Run every check; never raises for an expected failure (it becomes a FAIL line).
+
+    ``after_prediction`` checks (e.g. the app's mask round trip) get the synthetic image and its
+    ``Prediction``, and run only when the prediction succeeded.
+    """
     checks: list[Check] = []
 
     def attempt(name: str, action: Callable[[], tuple[str, str]]) -> bool:
@@ -80,6 +90,7 @@ def run_selftest(weights: Path | None = None, device: str = "auto") -> list[Chec
     attempt("device", compute_device)
 
     state: dict[str, Predictor] = {}
+    made: dict[str, object] = {}  # the synthetic image and its prediction, for after_prediction
 
     def model() -> tuple[str, str]:
         path = weights or default_model_path()
@@ -110,10 +121,13 @@ def run_selftest(weights: Path | None = None, device: str = "auto") -> list[Chec
             return "FAIL", f"probability map is {result.probability.shape}, expected {image.shape[:2]}"
         if not np.isfinite(result.probability).all():
             return "FAIL", "the probability map holds NaN or infinite values"
+        made.update(image=image, prediction=result)
         size = f"{image.shape[1]}x{image.shape[0]}"
         return "OK", f"{size} image in {elapsed * 1000:.0f} ms on {predictor.device}"
 
-    attempt("prediction", prediction)
+    if attempt("prediction", prediction):
+        for name, action in after_prediction:
+            attempt(name, lambda action=action: action(made["image"], made["prediction"]))
     return checks
 
 

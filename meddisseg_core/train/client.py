@@ -18,13 +18,13 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from meddisseg_core.errors import TrainingError
+from meddisseg_core.frozen import cli_command
 from meddisseg_core.train.events import PROTOCOL_VERSION
 
 TERMINAL_EVENTS = frozenset({"finished", "failed", "cancelled"})
@@ -70,7 +70,9 @@ class TrainingProcess:
     """One ``meddisseg train`` run in its own process group.
 
     ``train_args`` are the subcommand's arguments without ``--events`` / ``--cancel-file`` /
-    ``--out``, which this class sets (both files live in ``out_dir``).
+    ``--out``, which this class sets (both files live in ``out_dir``). ``python`` runs
+    ``python -m meddisseg_core``; by default the CLI is found by :func:`meddisseg_core.frozen.cli_command`
+    (this interpreter, or the ``meddisseg`` program beside a frozen bundle's own).
     """
 
     def __init__(
@@ -78,7 +80,7 @@ class TrainingProcess:
         train_args: Sequence[str],
         out_dir: Path,
         *,
-        python: str = sys.executable,
+        python: str | None = None,
         env: dict[str, str] | None = None,
     ) -> None:
         self.out_dir = Path(out_dir)
@@ -86,9 +88,7 @@ class TrainingProcess:
         self.cancel_path = self.out_dir / "CANCEL"
         self.log_path = self.out_dir / "train.log"
         self.command = [
-            python,
-            "-m",
-            "meddisseg_core",
+            *(cli_command() if python is None else [python, "-m", "meddisseg_core"]),
             "train",
             *train_args,
             "--out",

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Run the README's "From source" commands, as written, in a fresh Debian 12 (debootstrap, minbase)
+# with only python3, pip and venv installed, and check that the app's window opens on X.
+#
+# Usage (root; needs debootstrap, Xvfb, xwd and a Debian mirror):
+#   bash packaging/linux/fresh_debian_check.sh [CHROOT_DIR]      (default /srv/meddisseg-bookworm)
+# The chroot is kept for inspection; remove it with: umount -R CHROOT_DIR/{proc,dev,opt/*,tmp/.X11-unix}.
+#
+# Where this machine's pip is configured for local wheels (find-links, extra indexes, a constraints file,
+# a CA bundle for a proxy), the same configuration is bind-mounted into the chroot, so pip behaves
+# there as it does here; elsewhere the chroot uses PyPI and PyTorch's index directly.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+C=${1:-/srv/meddisseg-bookworm}
+MIRROR=${MIRROR:-http://deb.debian.org/debian}
+PY=${PY:-$ROOT/build/venv-cpu/bin/python}  # runs the screenshot check on the host
+start=$(date +%s)
+say() { echo "== [$(($(date +%s) - start)) s] $*"; }
+
+if [ ! -x "$C/usr/bin/apt-get" ]; then
+  say "debootstrap bookworm into $C"
+  debootstrap --variant=minbase bookworm "$C" "$MIRROR" >/dev/null
+fi
+cp /etc/resolv.conf "$C/etc/resolv.conf"
+printf 'deb %s bookworm main\ndeb %s bookworm-updates main\ndeb http://deb.debian.org/debian-security bookworm-security main\n' \
+  "$MIRROR" "$MIRROR" >"$C/etc/apt/sources.list"
+bind() {  # SOURCE TARGET [OPTIONS]: a folder, or a file over an existing file
+  [ -d "$1" ] && mkdir -p "$C$2"
+  mountpoint -q "$C$2" || mount --bind ${3:+-o "$3"} "$1" "$C$2"
+}
+mountpoint -q "$C/proc" || mount -t proc proc "$C/proc"
+bind /dev /dev
+bind /tmp/.X11-unix /tmp/.X11-unix
+
+run() { chroot "$C" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb DEBIAN_FRONTEND=noninteractive "$@"; }
+say "python3, pip and venv only"
+run sh -c 'apt-get update -qq && apt-get install -y -qq python3 python3-pip python3-venv >/dev/null'
+
+for d in /opt/wheels /opt/pypi /opt/pypi-more; do [ -d "$d" ] && bind "$d" "$d" ro; done
+[ -f /etc/pip.conf ] && cp /etc/pip.conf "$C/etc/pip.conf"
+[ -d /etc/xdg/pip ] && mkdir -p "$C/etc/xdg/pip" && cp /etc/xdg/pip/* "$C/etc/xdg/pip/"
+[ -f /root/.config/pip/pip.conf ] && mkdir -p "$C/root/.config/pip" && cp /root/.config/pip/pip.conf "$C/root/.config/pip/"
+grep -qs "cert" /etc/pip.conf && bind /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt ro
+
+say "the checkout (committed files) into /root/meddisseg-studio"
+rm -rf "$C/root/meddisseg-studio" "$C/root/.venvs" && mkdir -p "$C/root/meddisseg-studio"
+git archive HEAD | tar -x -C "$C/root/meddisseg-studio"
+# The README's two "From source" commands, taken from the README itself.
+"$PY" - "$ROOT/README.md" "$C/root" <<'EOF'
+import re, sys
+from pathlib import Path
+text = Path(sys.argv[1]).read_text(encoding="utf-8")
+section = text[text.index("**From source**"):]
+blocks = re.findall(r"```bash\n(.*?)\n```", section, re.S)
+Path(sys.argv[2], "readme-1.sh").write_text(blocks[0] + "\n")
+Path(sys.argv[2], "readme-2.sh").write_text("cd /root/meddisseg-studio\n" + blocks[1] + "\n")
+EOF
+DISPLAY_NUM=:$((80 + RANDOM % 9))
+Xvfb "$DISPLAY_NUM" -screen 0 1920x1200x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb=$!
+trap 'kill $xvfb 2>/dev/null || true' EXIT
+sleep 2
+
+say "README command 1 (system libraries), as root"
+cat "$C/root/readme-1.sh"
+run bash /root/readme-1.sh >"$C/root/readme-1.log" 2>&1
+say "README command 2 (install and run), DISPLAY=$DISPLAY_NUM"
+cat "$C/root/readme-2.sh"
+run DISPLAY="$DISPLAY_NUM" bash /root/readme-2.sh >"$C/root/readme-2.log" 2>&1 &
+app=$!
+if "$PY" packaging/screen.py wait-painted --display "$DISPLAY_NUM" --timeout 1800 --pid "$app" \
+  --out "$ROOT/build/fresh-debian-window.png"; then
+  result=0
+  echo "PASS: the window opened in a fresh Debian 12 ($ROOT/build/fresh-debian-window.png)"
+else
+  result=1
+  echo "FAIL: no window; the last lines of the run:"
+  tail -20 "$C/root/readme-2.log"
+fi
+descendants() { local child; for child in $(ps -o pid= --ppid "$1"); do descendants "$child"; echo "$child"; done; }
+kill $(descendants "$app") "$app" 2>/dev/null || true  # the app, started by the README's command
+wait "$app" 2>/dev/null || true
+say "done"
+exit $result
