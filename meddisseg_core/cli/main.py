@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from meddisseg_core import __version__
 from meddisseg_core.errors import MedDisSegError
 
-SUBCOMMANDS = ("predict", "evaluate", "train", "selftest")
+SUBCOMMANDS = ("predict", "evaluate", "train", "selftest", "models")
 
 
 def build_parser() -> argparse.ArgumentParser:
