@@ -29,7 +29,9 @@ def add_parsers(commands: Any) -> None:
     finish.set_defaults(func=run_finish_job)
 
     estimate = commands.add_parser("estimate", help="time a few training steps (JSON on stdout)")
-    estimate.add_argument("--base", type=Path, required=True, help="the model to fine-tune")
+    estimate.add_argument("--base", type=Path, help="the model to fine-tune (none: a new network)")
+    estimate.add_argument("--stage", type=int, choices=(1, 2), help="default: the base model's")
+    estimate.add_argument("--network", choices=("paper", "tiny"), help="default: the base model's")
     estimate.add_argument("--scope", choices=("all", "decoder"), default="all")
     estimate.add_argument("--image-size", type=int, default=256)
     estimate.add_argument("--batch-size", type=int, default=4)
@@ -83,11 +85,14 @@ def run_estimate(args: argparse.Namespace) -> int:
     from meddisseg_core.models.estimate import time_training_steps
     from meddisseg_core.models.jobspec import network_kind
 
-    config = load_model(args.base).metadata.network
+    stage, network = args.stage, args.network
+    if args.base is not None:
+        config = load_model(args.base).metadata.network
+        stage, network = stage or config.stage, network or network_kind(config)
     estimate = time_training_steps(
         args.base,
-        stage=config.stage,
-        network=network_kind(config),
+        stage=stage or 2,
+        network=network or "paper",
         train_scope=args.scope,
         image_size=args.image_size,
         batch_size=args.batch_size,

@@ -62,21 +62,25 @@ class Comparison(NamedTuple):
 
 
 def score_model(
-    model: Path,
+    model: Path | None,
     items: Sequence[HeldOutImage],
     *,
     device: str = "auto",
     threshold: float = 0.5,
     on_image: Callable[[int], None] | None = None,
 ) -> ModelScores:
+    """Mean Dice and IoU of ``model`` (None: no model, i.e. empty proposals) on ``items``."""
     from meddisseg_core.inference import Predictor
 
-    predictor = Predictor.from_path(model, device=device)
+    predictor = Predictor.from_path(model, device=device) if model is not None else None
     per_image: dict[str, tuple[float, float]] = {}
     for index, item in enumerate(items):
         rgb = to_uint8(read_image(item.image))
         truth = read_mask(item.mask, expected_shape=rgb.shape[:2])
-        proposal = predictor.predict(rgb).probability > threshold
+        if predictor is None:
+            proposal = np.zeros(truth.shape, bool)
+        else:
+            proposal = predictor.predict(rgb).probability > threshold
         scores = segmentation_metrics(proposal.astype(np.uint8), truth)
         per_image[item.key] = (scores["mdsc"], scores["miou"])
         if on_image is not None:
@@ -89,7 +93,12 @@ def score_model(
 
 
 def compare_models(
-    before: Path, after: Path, items: Sequence[HeldOutImage], *, device: str = "auto", threshold: float = 0.5
+    before: Path | None,
+    after: Path,
+    items: Sequence[HeldOutImage],
+    *,
+    device: str = "auto",
+    threshold: float = 0.5,
 ) -> Comparison:
     return Comparison(
         score_model(before, items, device=device, threshold=threshold),

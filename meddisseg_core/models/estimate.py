@@ -52,7 +52,7 @@ def _batch(images: Sequence[Path], size: int, batch_size: int) -> torch.Tensor:
 
 
 def time_training_steps(
-    base_model: Path,
+    base_model: Path | None,
     *,
     stage: int,
     network: str,
@@ -75,11 +75,14 @@ def time_training_steps(
             "data": {"image_size": image_size},
         },
     )
-    torch_device = torch.device("cuda" if device == "auto" and torch.cuda.is_available() else device)
-    if device == "auto" and not torch.cuda.is_available():
-        torch_device = torch.device("cpu")
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    torch_device = torch.device(device)
     model, _info, _warnings = setup.initialise_network(
-        config, init_checkpoint=Path(base_model), backbone_weights=None, download_backbone=False
+        config,
+        init_checkpoint=Path(base_model) if base_model is not None else None,
+        backbone_weights=None,
+        download_backbone=False,
     )
     model = model.to(torch_device)
     optimizer = setup.make_optimizer(model, config)  # freezes the encoder for "decoder"

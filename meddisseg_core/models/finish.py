@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from meddisseg_core.atomic import atomic_write_text
-from meddisseg_core.checkpoint import ModelMetadata, load_model, save_model
+from meddisseg_core.checkpoint import InputConvention, ModelMetadata, load_model, save_model
 from meddisseg_core.errors import TrainingError
 from meddisseg_core.models.compare import PROTOCOL, Comparison, HeldOutImage, compare_models
 from meddisseg_core.models.jobspec import CANDIDATE_NAME, DATA_DIR, RESULT_NAME, RUN_DIR, read_spec
@@ -41,7 +41,7 @@ def finish_job(spec_path: Path, registry: ModelRegistry | None = None, *, device
     candidate = job_dir / RUN_DIR / CANDIDATE_NAME
     if not candidate.is_file():
         raise TrainingError(f"{candidate}: the job left no model (did training finish?)")
-    base = job_dir / spec.base_model
+    base = job_dir / spec.base_model if spec.base_model else None
     comparison = compare_models(
         base,
         candidate,
@@ -49,12 +49,16 @@ def finish_job(spec_path: Path, registry: ModelRegistry | None = None, *, device
         device=device,
         threshold=spec.threshold,
     )
-    base_meta = load_model(base).metadata
     trained = load_model(candidate)
-    name = f"{base_meta.name or spec.base_id} fine-tuned"
+    if base is not None:
+        base_meta = load_model(base).metadata
+        name = f"{base_meta.name or spec.base_id} fine-tuned"
+    else:
+        base_meta = ModelMetadata(trained.metadata.network, InputConvention(size=(spec.image_size,) * 2))
+        name = f"stage-{spec.stage} network trained on {len(spec.train_images)} approved images"
     scope = "decoder only" if spec.train_scope == "decoder" else "all weights"
     notes = (
-        f"fine-tuned from {spec.base_id} on {len(spec.train_images)} approved image(s) of "
+        f"fine-tuned from {spec.base_id or 'scratch'} on {len(spec.train_images)} approved image(s) of "
         f"{spec.source_folder}; {spec.epochs} epoch(s), {scope}; job {spec.job_id}"
     )
     model_path = job_dir / "model-finetuned.safetensors"
@@ -80,7 +84,7 @@ def finish_job(spec_path: Path, registry: ModelRegistry | None = None, *, device
         },
         folder=spec.source_folder,
         images=spec.held_out_images,
-        protocol=PROTOCOL.format(threshold=spec.threshold) + f"; before = {spec.base_id}",
+        protocol=PROTOCOL.format(threshold=spec.threshold) + f"; before = {spec.base_id or 'no model'}",
     )
     record = registry.add_file(
         model_path,

@@ -37,7 +37,7 @@ class FineTuneSpec:
     """Settings of one fine-tuning job; paths are relative to the job folder."""
 
     job_id: str
-    base_model: str
+    base_model: str  # "" = a new network trained from scratch
     base_id: str
     base_sha256: str
     source_folder: str
@@ -88,13 +88,14 @@ class FineTuneSpec:
     def train_args(self, job_dir: Path) -> list[str]:
         """Arguments of ``meddisseg train`` for this job, without --out/--events/--cancel-file."""
         job_dir = Path(job_dir)
+        # No base model: a new network from scratch (the trainer warns about that in its events).
+        init = ["--init", str(job_dir / self.base_model)] if self.base_model else []
         return [
             "--data",
             str(job_dir / DATA_DIR),
             "--stage",
             str(self.stage),
-            "--init",
-            str(job_dir / self.base_model),
+            *init,
             "--config",
             str(job_dir / CONFIG_NAME),
             "--device",

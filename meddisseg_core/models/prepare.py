@@ -62,7 +62,7 @@ def write_dataset(
 def create_job(
     jobs_dir: Path,
     spec: FineTuneSpec,
-    base_file: Path,
+    base_file: Path | None,
     images: Mapping[str, ApprovedImage],
 ) -> tuple[FineTuneSpec, Path]:
     """A new job folder under ``jobs_dir``; returns the spec as written and the folder.
@@ -72,9 +72,11 @@ def create_job(
     """
     job_dir = Path(jobs_dir) / spec.job_id
     job_dir.mkdir(parents=True, exist_ok=False)
-    suffix = ".safetensors" if Path(base_file).suffix.lower() == ".safetensors" else ".pth"
-    base_name = f"base{suffix}"
-    _link_or_copy(Path(base_file), job_dir / base_name)
+    base_name = ""
+    if base_file is not None:
+        suffix = ".safetensors" if Path(base_file).suffix.lower() == ".safetensors" else ".pth"
+        base_name = f"base{suffix}"
+        _link_or_copy(Path(base_file), job_dir / base_name)
     write_dataset(job_dir / DATA_DIR, images, spec.train_images, spec.held_out_images)
     spec = replace(spec, base_model=base_name)
     write_spec(job_dir, spec)

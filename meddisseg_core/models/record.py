@@ -70,8 +70,6 @@ class ModelRecord:
             raise ConfigError(f"model id {self.id!r} must be 1-80 of a-z, 0-9, '.', '_', '-'")
         if self.source not in SOURCES:
             raise ConfigError(f"model {self.id}: source {self.source!r} is not one of {list(SOURCES)}")
-        if self.source == "fine-tuned" and not self.parent:
-            raise ConfigError(f"model {self.id}: a fine-tuned model needs its parent id")
         if self.source == "downloaded" and not self.url:
             raise ConfigError(f"model {self.id}: a downloaded model needs its URL")
         if not re.fullmatch(r"[0-9a-f]{64}", self.sha256):
@@ -84,7 +82,7 @@ class ModelRecord:
         if self.source == "downloaded":
             return f"downloaded from {self.url}"
         if self.source == "fine-tuned":
-            return f"fine-tuned from {self.parent}"
+            return f"fine-tuned from {self.parent}" if self.parent else "trained from scratch"
         return self.source
 
 
