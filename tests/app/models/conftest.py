@@ -7,26 +7,15 @@ current for the folder, and a main window with scripted dialogs.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
 
 import cv2
-import numpy as np
 import pytest
 import torch
+from finetune_support import N_IMAGES, Setup
 
 pytest.importorskip("pytestqt")
-
-N_IMAGES, N_APPROVED = 10, 8
-
-
-class Setup(NamedTuple):
-    folder: Path
-    truth: dict[str, np.ndarray]
-    base_id: str
-    base_file: Path
 
 
 @pytest.fixture(autouse=True)
@@ -96,37 +85,15 @@ def window(qtbot, dialogs, setup: Setup) -> Iterator:
     win.close()
 
 
-def approve_with_truth(window, setup: Setup, count: int = N_APPROVED) -> list[str]:
-    """Approve the first ``count`` images with their true masks as the corrections."""
-    project = window.studio.project
-    keys = sorted(setup.truth)[:count]
-    for key in keys:
-        project.approve(key, mask=setup.truth[key])
-    return keys
+@pytest.fixture
+def server():
+    """The download tests' HTTP server on 127.0.0.1 (tests/core/models/model_server.py)."""
+    import sys
 
-
-def start_job(qtbot, window, *, epochs: int) -> object:
-    """Open the fine-tune dialog, set a small CPU job and press Start; returns the run."""
-    dialog = window.finetune.open_dialog()
-    assert dialog is not None, window.dialogs.errors
-    dialog.device.setCurrentIndex(dialog.device.findData("cpu"))
-    dialog.epochs.setValue(epochs)
-    dialog.batch.setValue(2)
-    assert dialog.start_button.isEnabled(), dialog.refusal.text()
-    dialog.start_button.click()
-    assert window.finetune.run is not None, window.dialogs.errors
-    return window.finetune.run
-
-
-def wait_for_epoch(qtbot, window, timeout: int = 120_000) -> None:
-    run = window.finetune.run
-    qtbot.waitUntil(lambda: run.points or run.outcome is not None, timeout=timeout)
-    assert run.outcome is None, run.outcome
-
-
-def process_group_alive(pid: int) -> bool:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "core" / "models"))
     try:
-        os.killpg(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+        from model_server import ModelServer
+    finally:
+        sys.path.pop(0)
+    with ModelServer() as running:
+        yield running

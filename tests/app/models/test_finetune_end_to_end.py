@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import approve_with_truth, start_job
+from finetune_support import approve_with_truth, start_job
 
 from meddisseg_core.models import ModelRegistry
 

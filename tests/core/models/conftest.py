@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import torch
+from model_helpers import tiny_network
 
 from meddisseg_core.checkpoint import InputConvention, ModelMetadata, save_model
-from meddisseg_core.nn import NetworkConfig, build_network
-
-
-def tiny_network(stage: int = 2, seed: int = 0) -> torch.nn.Module:
-    """A tiny network whose weights depend on ``seed`` (so two seeds give two different files)."""
-    torch.manual_seed(seed)
-    return build_network(NetworkConfig.tiny(stage)).eval()
-
-
-def authors_pth_bytes(stage: int = 2, seed: int = 0) -> bytes:
-    """An authors'-format checkpoint (a plain torch.save'd state dict) of the tiny network."""
-    buffer = io.BytesIO()
-    torch.save(tiny_network(stage, seed).state_dict(), buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture(autouse=True)

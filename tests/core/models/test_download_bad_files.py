@@ -6,7 +6,7 @@ import io
 
 import pytest
 import torch
-from conftest import authors_pth_bytes
+from model_helpers import authors_pth_bytes
 
 from meddisseg_core.models import DownloadError
 from meddisseg_core.models.download import pull

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import authors_pth_bytes
+from model_helpers import authors_pth_bytes
 
 from meddisseg_core.errors import CancelledError
 from meddisseg_core.models.download import download, pull

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import authors_pth_bytes
+from model_helpers import authors_pth_bytes
 
 from meddisseg_core.models.download import pull
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from conftest import authors_pth_bytes
+from model_helpers import authors_pth_bytes
 
 from meddisseg_core.models.download import pull
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 
 import pytest
-from conftest import authors_pth_bytes
+from model_helpers import authors_pth_bytes
 
 from meddisseg_core.models import DownloadError
 from meddisseg_core.models.download import download, make_opener
