@@ -10,8 +10,8 @@ Cancel, a crash, a kill or bad data leave the current model and the registry unt
 
 from __future__ import annotations
 
-import json
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +25,22 @@ from ..widgets.compare_dialog import CompareDialog
 from ..widgets.finetune_dialog import SCRATCH, FineTuneDialog, FineTuneSettings
 from ..widgets.jobs_panel import JobsPanel
 from .child import ChildCommand
+from .finetune_speed import SpeedProbe, estimate_args
 from .models import ModelsControl, add_action, approved_keys, model_menu
 
 log = logging.getLogger(__name__)
 POLL_MS = 300
 STOP_GRACE_MS = 10_000  # after a cancel, the job gets this long to stop by itself
+
+
+def job_environment(device: str) -> dict[str, str]:
+    """The child's environment. On the CPU it leaves one core to the app (annotation goes on
+    during the job, and an oversubscribed OpenMP pool can run many times slower)."""
+    env = dict(os.environ)
+    if device == "cpu" and "OMP_NUM_THREADS" not in env:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        env["OMP_NUM_THREADS"] = str(max(1, cores - 1))
+    return env
 
 
 class FineTuneControl(QObject):
@@ -39,7 +50,7 @@ class FineTuneControl(QObject):
         self.studio, self.dialogs = window.studio, window.dialogs
         self.run: Any | None = None
         self.finisher: ChildCommand | None = None
-        self.estimator: ChildCommand | None = None
+        self.speed: SpeedProbe | None = None
         self.dialog: FineTuneDialog | None = None
         self.compare_dialog: CompareDialog | None = None
         self.last_result: dict[str, Any] | None = None
@@ -126,47 +137,15 @@ class FineTuneControl(QObject):
     @Slot(object)
     @guarded("measure the training speed")
     def measure(self, settings: FineTuneSettings) -> None:
-        if self.estimator is not None and self.estimator.running():
+        if self.dialog is None:
             return
         _record, base, size, network = self._base(settings)
         project = self.studio.project
-        images = [str(project.entry(k).path) for k in approved_keys(project)[: settings.batch_size]]
-        args = ["models", "estimate", "--scope", settings.train_scope, "--image-size", str(size)]
-        args += [
-            "--batch-size",
-            str(settings.batch_size),
-            "--device",
-            settings.device,
-            "--stage",
-            str(settings.stage),
-        ]
-        args += ["--network", network] + (["--base", str(base)] if base is not None else [])
-        self.estimator = ChildCommand([*args, "--images", *images], self)
-        self.estimator.done.connect(self._measured)
-        if self.dialog is not None:
-            self.dialog.show_estimate("Measuring a few training steps…", None)
-        self.estimator.start()
-
-    @Slot(int, str)
-    def _measured(self, code: int, output: str) -> None:
-        from meddisseg_core.models.estimate import StepEstimate
-        from meddisseg_core.models.heldout import DEFAULT_FRACTION, held_out_count
-
-        if self.dialog is None:
-            return
-        if code != 0:
-            self.dialog.show_estimate(f"Could not measure: {output.strip().splitlines()[-1:]}", None)
-            return
-        estimate = StepEstimate(**json.loads(output.strip().splitlines()[-1]))
-        approved = len(approved_keys(self.studio.project))
-        held = held_out_count(approved, DEFAULT_FRACTION)
-        per_epoch = estimate.seconds_per_epoch(approved - held, held)
-        self.dialog.show_estimate(
-            f"measured {estimate.seconds_per_step:.2f} s per step of {estimate.batch_size} image(s) on "
-            f"{estimate.device}: about {per_epoch / 60:.1f} min per epoch ({approved - held} training + "
-            f"{held} held-out images)",
-            per_epoch,
-        )
+        approved = approved_keys(project)
+        images = [str(project.entry(k).path) for k in approved[: settings.batch_size]]
+        if self.speed is None or self.speed.dialog is not self.dialog:
+            self.speed = SpeedProbe(self.dialog, len(approved), self)
+        self.speed.start(estimate_args(settings, base, size, network, images))
 
     # -- starting and following a job ---------------------------------------------------
     @guarded("start the fine-tuning job")
@@ -209,7 +188,7 @@ class FineTuneControl(QObject):
         )
         images = {k: ApprovedImage(project.entry(k).path, project.load_mask(k)) for k in (*train, *held_out)}
         spec, job_dir = create_job(folder / "jobs", spec, base_file, images)
-        self.run = FineTuneRun(spec, job_dir)
+        self.run = FineTuneRun(spec, job_dir, env=job_environment(settings.device))
         self.run.start()
         self.last_result = None
         base = record.name if record is not None else "a new network"
@@ -333,5 +312,5 @@ class FineTuneControl(QObject):
             self.run.process.wait(10)
         if self.finisher is not None:
             self.finisher.kill()
-        if self.estimator is not None:
-            self.estimator.kill()
+        if self.speed is not None:
+            self.speed.kill()
