@@ -115,15 +115,15 @@ def main() -> int:
             print(f"the job ended {timing.outcome.state}: {timing.outcome.message}", file=sys.stderr)
             return 1
         after = proposals_quality(timing.job_dir / RUN_DIR / CANDIDATE_NAME, pairs, args.device)
-
-    device = Predictor.from_path(base, device=args.device).device_report
+        device = Predictor.from_path(base, device=args.device).device_report
+        base_name = Path(base).name if not args.dry_run else "untrained tiny network"
     table(
         f"Annotation loop: {args.approve} approved Kvasir-SEG training images (true masks as corrections), "
         f"{args.epochs} epoch(s) {args.scope}, proposals on {len(pairs)} val images; "
         f"{'DRY RUN (tiny network) ' if args.dry_run else ''}{device.name} ({device.device}); {cpu_name()}",
         ("proposals", "Dice", "edited-pixel fraction"),
         [
-            (f"before ({Path(base).name})", f"{before[0]:.4f}", f"{before[1]:.4f}"),
+            (f"before ({base_name})", f"{before[0]:.4f}", f"{before[1]:.4f}"),
             ("after fine-tuning", f"{after[0]:.4f}", f"{after[1]:.4f}"),
             ("difference", f"{after[0] - before[0]:+.4f}", f"{after[1] - before[1]:+.4f}"),
         ],

@@ -6,6 +6,7 @@ import io
 
 import torch
 
+from meddisseg_core.models.jobspec import FineTuneSpec
 from meddisseg_core.nn import NetworkConfig, build_network
 
 
@@ -20,3 +21,19 @@ def authors_pth_bytes(stage: int = 2, seed: int = 0) -> bytes:
     buffer = io.BytesIO()
     torch.save(tiny_network(stage, seed).state_dict(), buffer)
     return buffer.getvalue()
+
+
+# A job spec for tests that only look at the spec (no files behind it).
+SPEC = FineTuneSpec(
+    job_id="j1",
+    base_model="base.pth",
+    base_id="authors-stage2-0123abcd",
+    base_sha256="0" * 64,
+    source_folder="/data/colon",
+    train_images=("a.jpg", "b.jpg"),
+    held_out_images=("c.jpg",),
+    stage=2,
+    network="paper",
+    train_scope="decoder",
+    device="cuda",
+)

@@ -6,24 +6,11 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from model_helpers import SPEC
 
 from meddisseg_core.errors import ConfigError
-from meddisseg_core.models.jobspec import FineTuneSpec, network_kind
+from meddisseg_core.models.jobspec import network_kind
 from meddisseg_core.nn import NetworkConfig
-
-SPEC = FineTuneSpec(
-    job_id="j1",
-    base_model="base.pth",
-    base_id="authors-stage2-0123abcd",
-    base_sha256="0" * 64,
-    source_folder="/data/colon",
-    train_images=("a.jpg", "b.jpg"),
-    held_out_images=("c.jpg",),
-    stage=2,
-    network="paper",
-    train_scope="decoder",
-    device="cuda",
-)
 
 
 def test_single_process_and_torchrun_commands(tmp_path: Path) -> None:
