@@ -81,6 +81,10 @@ class ModelsControl(QObject):
             menu, "Roll &back model", self.rollback, "Go back to the folder's previous model"
         )
         self.studio.projectOpened.connect(self.on_project_opened)
+        # A model loaded another way (Model > Load checkpoint, --checkpoint) is registered too, so
+        # that it is remembered for the folder instead of forgotten at the next start.
+        self.jobs.modelChanged.connect(self._on_model_changed)
+        self._pending_explicit: str | None = None
 
     # errors go where the studio's go (guarded)
     def on_error(self, title: str, text: str) -> None:
@@ -163,12 +167,40 @@ class ModelsControl(QObject):
         folder = self.folder()
         if folder is None:
             return
+        explicit, self._pending_explicit = self._pending_explicit, None
+        if explicit is not None:  # chosen before the folder opened (--checkpoint): it wins
+            self.registry.set_current(folder, explicit)
+            return
         model_id = self.registry.current_id(folder)
         if model_id is not None and (self.current is None or self.current.id != model_id):
             self.use(model_id, remember=False, offer_repropose=False)
 
+    @Slot(str)
+    def _on_model_changed(self, _name: str) -> None:
+        loaded = getattr(self.jobs.predictor, "loaded", None)
+        source = getattr(loaded, "source", None)
+        if source is None:
+            return
+        source = Path(source).resolve()
+        if self.current is not None and self.registry.path_of(self.current).resolve() == source:
+            return  # our own use()
+        try:
+            record = next(
+                (r for r in self.registry.records() if self.registry.path_of(r).resolve() == source), None
+            ) or self.registry.add_file(source, source="imported")
+        except MedDisSegError as exc:
+            log.warning("could not register %s: %s", source, exc)
+            return
+        self.current = record
+        if self.folder() is not None:
+            self.registry.set_current(self.folder(), record.id)
+        else:
+            self._pending_explicit = record.id
+        self.currentChanged.emit(record.id)
+
     def startup(self) -> None:
         """At start-up (real app): the remembered default, else the shipped one, else ask."""
+        self._pending_explicit = None  # what try_default_model loaded was no explicit choice
         model_id = self.registry.current_id(None)
         if model_id is not None:
             self.use(model_id, remember=False, offer_repropose=False)
@@ -223,7 +255,7 @@ class ModelsControl(QObject):
         dialog.loadFileRequested.connect(self._load_file_from_dialog)
         dialog.trainRequested.connect(self.trainRequested)
         self.get_model_dialog = dialog
-        dialog.open()
+        dialog.show()  # not modal: the user may look at the images (and approve some) first
         return dialog
 
     @Slot()
