@@ -183,7 +183,8 @@ class FineTuneControl(QObject):
             epochs=settings.epochs,
             time_budget_s=settings.time_budget_s,
             train_scope=settings.train_scope,  # type: ignore[arg-type]
-            device=settings.device,
+            # With several GPUs each rank picks its own (LOCAL_RANK), so no index is given.
+            device="cuda" if settings.nproc_per_node > 1 else settings.device,
             nproc_per_node=settings.nproc_per_node,
         )
         images = {k: ApprovedImage(project.entry(k).path, project.load_mask(k)) for k in (*train, *held_out)}

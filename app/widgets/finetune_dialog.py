@@ -180,8 +180,7 @@ class FineTuneDialog(QDialog):
         stages = [1, 2] if record is None else ([1, 2] if record.network.stage == 1 else [2])
         for stage in stages:
             self.stage.addItem(f"stage {stage}", stage)
-        if record is not None:
-            self.stage.setCurrentIndex(self.stage.findData(record.network.stage))
+        self.stage.setCurrentIndex(self.stage.findData(record.network.stage if record is not None else 2))
         self.seconds_per_epoch = None
         self._refresh_estimate()
 
@@ -212,7 +211,8 @@ class FineTuneDialog(QDialog):
         return self.epochs.value()
 
     def settings(self) -> FineTuneSettings:
-        nproc = self.gpu_count if self.all_gpus.isVisible() and self.all_gpus.isChecked() else 1
+        several = self.gpu_count > 1 and self.all_gpus.isEnabled() and self.all_gpus.isChecked()
+        nproc = self.gpu_count if several else 1
         return FineTuneSettings(
             base_id=self.base.currentData(),
             stage=int(self.stage.currentData()),

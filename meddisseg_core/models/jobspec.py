@@ -68,6 +68,11 @@ class FineTuneSpec:
             raise ConfigError("held-out images must not be trained on")
         if self.epochs < 1 or self.batch_size < 1 or self.nproc_per_node < 1:
             raise ConfigError("epochs, batch_size and nproc_per_node must be >= 1")
+        if self.nproc_per_node > 1 and self.device not in ("cuda", "auto"):
+            raise ConfigError(
+                f"{self.nproc_per_node} processes need device 'cuda' (each rank takes its own GPU), "
+                f"not {self.device!r}"
+            )
         if self.image_size < 16 or self.image_size % 16:
             raise ConfigError(f"image_size must be a multiple of 16, got {self.image_size}")
 

@@ -18,7 +18,7 @@ def test_single_process_and_torchrun_commands(tmp_path: Path) -> None:
     assert one[:4] == ["py", "-m", "meddisseg_core", "train"]
     assert one[one.index("--init") + 1] == str(tmp_path / "base.pth")
     assert one[one.index("--out") + 1] == str(tmp_path / "run")
-    four = dataclasses.replace(SPEC, nproc_per_node=4).command(tmp_path, python="py")
+    four = dataclasses.replace(SPEC, nproc_per_node=4, device="cuda").command(tmp_path, python="py")
     assert four[:7] == [
         "py",
         "-m",
@@ -42,3 +42,8 @@ def test_network_kind_of_models() -> None:
     assert network_kind(dataclasses.replace(NetworkConfig.tiny(1), attention_heads=4)) == "tiny"
     with pytest.raises(ConfigError, match="paper and tiny"):
         network_kind(NetworkConfig(stage=2, decoder_channels=64))
+
+
+def test_several_processes_need_unindexed_cuda() -> None:
+    with pytest.raises(ConfigError, match="each rank takes its own GPU"):
+        dataclasses.replace(SPEC, nproc_per_node=2, device="cuda:0")
