@@ -1,9 +1,11 @@
-"""A model download on its own QThread, with progress and cancel (the work is meddisseg_core's)."""
+"""A model download on its own QThread, with progress and cancel (the work is meddisseg_core's),
+and its feedback in the get-a-model dialog."""
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
@@ -71,3 +73,70 @@ class DownloadThread(QObject):
     def stop(self, msecs: int = 10_000) -> None:
         self.worker.cancel()
         self.thread.wait(msecs)
+
+
+class DownloadFlow(QObject):
+    """One download at a time for a :class:`~meddisseg_studio.control.models.ModelsControl`."""
+
+    def __init__(self, models: Any) -> None:
+        super().__init__(models)
+        self.models = models
+        self.thread: DownloadThread | None = None
+
+    def running(self) -> bool:
+        return self.thread is not None and self.thread.running()
+
+    def start(self, name: str) -> None:
+        if self.running():
+            return
+        worker = DownloadWorker(name, self.models.registry.root)
+        # Methods of this QObject (GUI thread): the worker's signals arrive queued.
+        worker.progress.connect(self._progress)
+        worker.succeeded.connect(self._succeeded)
+        worker.failed.connect(self._failed)
+        worker.cancelled.connect(self._cancelled)
+        self.thread = DownloadThread(worker, self)
+        if self.models.get_model_dialog is not None:
+            self.models.get_model_dialog.download_started()
+        self.thread.start()
+
+    def cancel(self) -> None:
+        if self.thread is not None:
+            self.thread.worker.cancel()
+
+    def shutdown(self) -> None:
+        if self.running():
+            self.thread.stop()
+
+    @Slot(object, object, float)
+    def _progress(self, done: int, total: int | None, speed: float) -> None:
+        dialog = self.models.get_model_dialog
+        if dialog is not None:
+            dialog.download_progress(int(done), int(total or 0), float(speed))
+
+    @Slot(str, str)
+    def _succeeded(self, model_id: str, warning: str) -> None:
+        self.models.registry.reload()  # the download thread wrote the registry file
+        dialog = self.models.get_model_dialog
+        if dialog is not None:
+            dialog.download_ended("Downloaded, checked and added to your models.", failed=False)
+        if warning:
+            self.models.dialogs.info("The downloaded file differs", warning)
+        self.models.use(model_id)
+
+    @Slot(str)
+    def _failed(self, text: str) -> None:
+        self.models.studio.message.emit(f"Download failed: {text.splitlines()[0]}")
+        dialog = self.models.get_model_dialog
+        if dialog is not None:
+            dialog.download_ended(text, failed=True)
+        else:
+            self.models.on_error("Download failed", text)
+
+    @Slot(str)
+    def _cancelled(self, _text: str) -> None:
+        dialog = self.models.get_model_dialog
+        if dialog is not None:
+            dialog.download_ended(
+                "Cancelled. The part already downloaded is kept: Download again resumes it.", failed=False
+            )

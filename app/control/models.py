@@ -27,7 +27,7 @@ from ..controller_guard import guarded
 from ..state.model import ReviewStatus
 from ..widgets.get_model_dialog import GetModelDialog
 from ..widgets.model_list_dialog import ModelListDialog
-from .model_download import DownloadThread, DownloadWorker
+from .model_download import DownloadFlow
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class ModelsControl(QObject):
         self._registry: Any | None = None
         self.current: Any | None = None
         self.get_model_dialog: GetModelDialog | None = None
-        self.download: DownloadThread | None = None
+        self.downloads = DownloadFlow(self)
         menu = model_menu(window)
         menu.addSeparator()
         self.get_action = add_action(
@@ -270,54 +270,11 @@ class ModelsControl(QObject):
 
     @Slot(str)
     def start_download(self, name: str) -> None:
-        if self.download is not None and self.download.running():
-            return
-        worker = DownloadWorker(name, self.registry.root)
-        worker.progress.connect(self._download_progress)
-        worker.succeeded.connect(self._download_succeeded)
-        worker.failed.connect(self._download_failed)
-        worker.cancelled.connect(self._download_cancelled)
-        self.download = DownloadThread(worker, self)
-        if self.get_model_dialog is not None:
-            self.get_model_dialog.download_started()
-        self.download.start()
+        self.downloads.start(name)
 
     @Slot()
     def cancel_download(self) -> None:
-        if self.download is not None:
-            self.download.worker.cancel()
-
-    @Slot(object, object, float)
-    def _download_progress(self, done: int, total: int | None, speed: float) -> None:
-        if self.get_model_dialog is not None:
-            self.get_model_dialog.download_progress(int(done), int(total or 0), float(speed))
-
-    @Slot(str, str)
-    def _download_succeeded(self, model_id: str, warning: str) -> None:
-        self.registry.reload()  # the download thread wrote the registry file
-        if self.get_model_dialog is not None:
-            self.get_model_dialog.download_ended(
-                "Downloaded, checked and added to your models.", failed=False
-            )
-        if warning:
-            self.dialogs.info("The downloaded file differs", warning)
-        self.use(model_id)
-
-    @Slot(str)
-    def _download_failed(self, text: str) -> None:
-        self.studio.message.emit(f"Download failed: {text.splitlines()[0]}")
-        if self.get_model_dialog is not None:
-            self.get_model_dialog.download_ended(text, failed=True)
-        else:
-            self.on_error("Download failed", text)
-
-    @Slot(str)
-    def _download_cancelled(self, text: str) -> None:
-        if self.get_model_dialog is not None:
-            self.get_model_dialog.download_ended(
-                "Cancelled. The part already downloaded is kept: Download again resumes it.", failed=False
-            )
+        self.downloads.cancel()
 
     def shutdown(self) -> None:
-        if self.download is not None and self.download.running():
-            self.download.stop()
+        self.downloads.shutdown()
