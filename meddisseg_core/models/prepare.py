@@ -78,6 +78,8 @@ def create_job(
         base_name = f"base{suffix}"
         _link_or_copy(Path(base_file), job_dir / base_name)
     write_dataset(job_dir / DATA_DIR, images, spec.train_images, spec.held_out_images)
-    spec = replace(spec, base_model=base_name)
+    spec = replace(
+        spec, base_model=base_name, created=spec.created or datetime.now(UTC).isoformat(timespec="seconds")
+    )
     write_spec(job_dir, spec)
     return spec, job_dir
