@@ -37,6 +37,7 @@ def main() -> None:
     args = parser.parse_args()
 
     kvasir = kvasir_dir(args.kvasir)
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-finetune-") as tmp:
         work = Path(tmp)
         base = args.base
@@ -64,26 +65,21 @@ def main() -> None:
                 label=scope,
             )
             baseline = baseline or timing.wall_s
-            speed = f"{timing.images_per_s:.2f}" if timing.images_per_s else "–"
-            rows.append(
-                (
-                    label,
-                    timing.outcome.state,
-                    f"{timing.wall_s:.1f}",
-                    speed,
-                    f"{baseline / timing.wall_s:.2f}x",
-                )
-            )
+            speed = f"{timing.images_per_s:.4f}" if timing.images_per_s else "–"
+            train_s = f"{timing.train_s:.1f}" if timing.train_s else "–"
+            ratio = f"{baseline / timing.wall_s:.2f}x"
+            rows.append((label, timing.outcome.state, f"{timing.wall_s:.1f}", train_s, speed, ratio))
     threads = os.environ.get("OMP_NUM_THREADS", str(torch.get_num_threads()))
     held = max(1, round(0.2 * args.images))
     table(
         f"Fine-tuning on CPU: {args.images} approved images ({args.images - held} trained, {held} held out), "
         f"{args.size}x{args.size}, {args.network} stage {config.stage}, {args.epochs} epoch(s), batch "
         f"{args.batch_size}; {cpu_name()}, {threads} threads",
-        ("train", "outcome", "job wall time (s)", "train images/s", "vs all weights"),
+        ("train", "outcome", "job wall time (s)", "training epochs (s)", "train images/s", "speed-up"),
         rows,
     )
-    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    print(f"load average before / after: {load_before:.2f} / {os.getloadavg()[0]:.2f}")
+    print("speed-up = the all-weights job's wall time / this job's wall time (same invocation)")
 
 
 if __name__ == "__main__":

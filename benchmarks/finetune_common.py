@@ -64,9 +64,10 @@ def approved_from_truth(kvasir: Path, names: list[str], work: Path, size: tuple[
 
 class JobTiming(NamedTuple):
     outcome: JobOutcome
-    wall_s: float
-    images_per_s: float | None
+    wall_s: float  # start of the child process to its exit
+    images_per_s: float | None  # the trainer's own figure for the last epoch's training batches
     job_dir: Path
+    train_s: float | None = None  # over all epochs: training images / images per s
 
 
 def run_job(
@@ -113,7 +114,8 @@ def run_job(
     speeds = [p.images_per_s for p in run.points if p.images_per_s]
     if run.outcome.state != "finished":
         print(run.outcome.message, run.outcome.log_tail, sep="\n", file=sys.stderr)
-    return JobTiming(run.outcome, wall, speeds[-1] if speeds else None, job_dir)
+    train_s = sum(len(train) / s for s in speeds) if speeds else None
+    return JobTiming(run.outcome, wall, speeds[-1] if speeds else None, job_dir, train_s)
 
 
 def table(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
