@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,15 +13,17 @@ from meddisseg_core.checkpoint import InputConvention, ModelMetadata, save_model
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Every test gets its own user folders; no proxy from the machine leaks in."""
     home = tmp_path / "home"
     monkeypatch.setenv("MEDDISSEG_HOME", str(home))
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    torch.set_num_threads(1)
-    return home
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the machine is shared; put the setting back afterwards
+    yield home
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture
