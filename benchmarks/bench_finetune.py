@@ -6,7 +6,7 @@ Usage: ``python benchmarks/bench_finetune.py [--images 20] [--epochs 1] [--size 
 (as the app does), the rest are trained on. Each row is one real job run the way the app runs
 it: a job folder, ``meddisseg train`` in its own process, events followed until it exits. The
 wall time includes the child's start-up, the validation on the held-out images and the
-checkpoints. The network is the paper's stage 2 (random weights unless ``--base`` names a model:
+checkpoints. The network is the paper's stage 2 or 1 (random weights unless ``--base`` names a model:
 the time does not depend on the values). The baseline is the full-model run of the same
 invocation.
 """
@@ -32,6 +32,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=256, help="training image side (multiple of 16)")
     parser.add_argument("--batch-size", type=int, default=4)
     parser.add_argument("--network", choices=("paper", "tiny"), default="paper")
+    parser.add_argument("--stage", type=int, choices=(1, 2), default=2)
     parser.add_argument("--base", type=Path, help="start from this model instead of random weights")
     parser.add_argument("--kvasir", type=Path)
     args = parser.parse_args()
@@ -43,7 +44,7 @@ def main() -> None:
         base = args.base
         if base is None:
             torch.manual_seed(0)
-            network = build_network(getattr(NetworkConfig, args.network)(2))
+            network = build_network(getattr(NetworkConfig, args.network)(args.stage))
             base = work / "base.safetensors"
             save_model(
                 base, network, ModelMetadata(network.config, InputConvention(size=(args.size, args.size)))

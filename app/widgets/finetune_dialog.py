@@ -81,7 +81,12 @@ class FineTuneDialog(QDialog):
         for button in (self.by_epochs, self.by_budget):
             self._length_group.addButton(button)
         self.scope_all = QRadioButton("all weights")
-        self.scope_decoder = QRadioButton("decoder only (encoder frozen; much faster on a CPU)")
+        self.scope_decoder = QRadioButton("decoder only (encoder frozen)")
+        self.scope_decoder.setToolTip(
+            "Fewer weights change, which suits a few approved images. It is not much faster: in this "
+            "network the decoder does most of the work (benchmarks/bench_finetune.py measures both)."
+        )
+        self.scope_all.setChecked(True)
         self._scope_group = QButtonGroup(self)
         for button in (self.scope_all, self.scope_decoder):
             self._scope_group.addButton(button)
@@ -185,9 +190,7 @@ class FineTuneDialog(QDialog):
         self._refresh_estimate()
 
     def _device_changed(self) -> None:
-        on_cpu = self.device.currentData() == "cpu"
-        (self.scope_decoder if on_cpu else self.scope_all).setChecked(True)
-        self.all_gpus.setEnabled(not on_cpu)
+        self.all_gpus.setEnabled(self.device.currentData() != "cpu")
         self.seconds_per_epoch = None
         self._refresh_estimate()
 

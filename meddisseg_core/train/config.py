@@ -69,7 +69,8 @@ class TrainConfig:
     max_recoveries: int = 2
     progress: bool = True  # tqdm bar when stderr is a terminal
     # "decoder": the encoder (layer0..layer3) is frozen, weights and BatchNorm statistics alike,
-    # so backward stops at the decoder (much faster fine-tuning on a CPU).
+    # so backward stops at the decoder. Fewer weights fit a few images; it saves little time,
+    # as the decoder does most of the work (benchmarks/bench_finetune.py).
     train_scope: Literal["all", "decoder"] = "all"
     data: DataConfig = field(default_factory=DataConfig)
     dispersive: DispersiveConfig = field(default_factory=DispersiveConfig)

@@ -36,6 +36,7 @@ def start_job(qtbot, window, *, epochs: int) -> object:
     dialog.device.setCurrentIndex(dialog.device.findData("cpu"))
     dialog.epochs.setValue(epochs)
     dialog.batch.setValue(2)
+    dialog.scope_decoder.setChecked(True)
     assert dialog.start_button.isEnabled(), dialog.refusal.text()
     dialog.start_button.click()
     assert window.finetune.run is not None, window.dialogs.errors

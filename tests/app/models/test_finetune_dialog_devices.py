@@ -1,5 +1,5 @@
-"""The fine-tune dialog's device choice: decoder-only by default on the CPU, all weights on a GPU,
-and torchrun over every GPU of a multi-GPU workstation."""
+"""The fine-tune dialog's device choice: GPUs with their free memory, the CPU, and torchrun over
+every GPU of a multi-GPU workstation."""
 
 from __future__ import annotations
 
@@ -23,7 +23,10 @@ def test_devices_and_torchrun(qtbot) -> None:
     dialog.all_gpus.setChecked(True)
     assert dialog.settings().nproc_per_node == 2
     dialog.device.setCurrentIndex(dialog.device.findData("cpu"))
-    assert dialog.settings().train_scope == "decoder" and not dialog.all_gpus.isEnabled()
+    assert dialog.settings().device == "cpu" and not dialog.all_gpus.isEnabled()
+    assert dialog.settings().nproc_per_node == 1
+    dialog.scope_decoder.setChecked(True)
+    assert dialog.settings().train_scope == "decoder"
 
 
 def test_this_machine_offers_its_cpu() -> None:
