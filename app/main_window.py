@@ -62,8 +62,15 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else open_settings()
         restore_window(self, self.settings)
         self.studio.reject_reasons = reasons_from_setting(self.settings.value("review/reject_reasons"))
+        # -- models and fine-tuning (issue 10): Model menu entries, jobs dock, remembered model --
+        from .control.finetune import FineTuneControl
+        from .control.models import ModelsControl
+
+        self.models = ModelsControl(self)
+        self.finetune = FineTuneControl(self, self.models)
         if load_default_model:
             self.jobs.try_default_model()
+            self.models.startup()
 
     # -- layout -------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -305,6 +312,10 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.finetune.confirm_close():  # issue 10: a running job asks first
+            event.ignore()
+            return
+        self.models.shutdown()
         save_window(self, self.settings)
         # Stop background work first, then write pending autosaves and close the state.
         self.jobs.shutdown()

@@ -95,6 +95,17 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _user_folders(tmp_path_factory: pytest.TempPathFactory):
+    """The app and CLI write per-user data (the model registry, logs): never the real user's."""
+    if "MEDDISSEG_HOME" in os.environ:
+        yield
+        return
+    os.environ["MEDDISSEG_HOME"] = str(tmp_path_factory.mktemp("meddisseg-home"))
+    yield
+    os.environ.pop("MEDDISSEG_HOME", None)
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     found = find_shared()

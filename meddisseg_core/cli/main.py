@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from meddisseg_core import __version__
 from meddisseg_core.errors import MedDisSegError
 
-SUBCOMMANDS = ("predict", "evaluate", "train", "selftest", "export-onnx")
+SUBCOMMANDS = ("predict", "evaluate", "train", "selftest", "export-onnx", "models")
 
 
 def build_parser() -> argparse.ArgumentParser:

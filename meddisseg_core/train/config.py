@@ -74,6 +74,10 @@ class TrainConfig:
     nonfinite_lr_factor: float = 0.1  # lr multiplier applied when restoring after non-finite steps
     max_recoveries: int = 2
     progress: bool = True  # tqdm bar when stderr is a terminal
+    # "decoder": the encoder (layer0..layer3) is frozen, weights and BatchNorm statistics alike,
+    # so backward stops at the decoder. Fewer weights fit a few images; it saves little time,
+    # as the decoder does most of the work (benchmarks/bench_finetune.py).
+    train_scope: Literal["all", "decoder"] = "all"
     data: DataConfig = field(default_factory=DataConfig)
     dispersive: DispersiveConfig = field(default_factory=DispersiveConfig)
     optim: OptimConfig = field(default_factory=OptimConfig)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,7 +157,33 @@ def initialise_network(
     return network, {"backbone": "scratch", "source": None, "entries": 0}, warnings
 
 
+def _keep_eval(module: torch.nn.Module, mode: bool = True) -> torch.nn.Module:
+    return module  # a frozen BatchNorm stays in eval mode whatever model.train() says
+
+
+def freeze_encoder(model: torch.nn.Module) -> int:
+    """Freeze the encoder (train_scope "decoder"): no gradients, BatchNorm statistics fixed.
+
+    Returns the number of frozen parameters. Called before the optimiser (and DDP) see the model.
+    """
+    backbone_ids = {
+        id(value) for key, value in model.state_dict(keep_vars=True).items() if is_backbone_key(key)
+    }
+    frozen = 0
+    for param in model.parameters():
+        if id(param) in backbone_ids:
+            param.requires_grad_(False)
+            frozen += 1
+    for module in model.modules():
+        if isinstance(module, torch.nn.modules.batchnorm._BatchNorm) and id(module.weight) in backbone_ids:
+            module.eval()
+            module.train = types.MethodType(_keep_eval, module)  # type: ignore[method-assign]
+    return frozen
+
+
 def make_optimizer(model: torch.nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
+    if config.train_scope == "decoder":
+        freeze_encoder(model)  # only trainable parameters reach the optimiser below
     # The backbone is found through the authors' state-dict names (layer0..layer3), which the
     # network's keymap produces, so this does not depend on internal module names.
     backbone_ids = {

@@ -1,0 +1,1 @@
+"""Qt glue between the state and the widgets: one controller per concern."""
