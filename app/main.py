@@ -48,12 +48,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Med-DisSeg Studio")
     app.setOrganizationName("Med-DisSeg")
+    # Nothing here imports torch or pyqtgraph: the window shows first, the model loads on a
+    # background thread after the first show, and the canvas is built once its module is imported.
     window = MainWindow(load_default_model=args.checkpoint is None)
     previous_hook = sys.excepthook
     _install_excepthook(lambda text: window.statusBar().showMessage(text, 15000))
-    if args.checkpoint is not None:
-        window.jobs.load_checkpoint(args.checkpoint)
     window.show()
+    if args.checkpoint is not None:
+        window.proposals.load_checkpoint(args.checkpoint)
     if args.folder is not None:
         window.open_folder(args.folder, args.state_dir)
     try:

@@ -1,37 +1,50 @@
-"""The main window: composes the panels, the canvas, the actions and the controllers.
+"""The main window: composes the panels, the canvas, the actions and the control layer.
 
-Thin on purpose: behaviour lives in :mod:`controller` (project, review, editing) and
-:mod:`controller_jobs` (model, proposals, export); this module only lays out widgets
-and connects signals.
+Thin on purpose: behaviour lives in :mod:`meddisseg_studio.control`; this module lays out the
+widgets (panels as docks, see :mod:`.docks`), applies the preferences and connects signals.
+The canvas is built when first needed (:mod:`.canvas_slot`), so the window shows before
+pyqtgraph is imported; the model loads in the background after the first show.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtWidgets import QLabel, QMainWindow
 
 from . import __version__
 from .actions import MENUS, ActionRegistry, tool_actions
-from .controller import StudioController
-from .controller_jobs import JobController
-from .controller_prefs import open_settings, restore_window, save_window
-from .controller_view import ViewOptions
-from .widgets.canvas import MaskCanvas, ViewMode
+from .canvas_slot import CanvasSlot
+from .control.errors import ErrorReporter
+from .control.exports import ExportController
+from .control.jobs import JobQueue
+from .control.proposals import ProposalController
+from .control.review import ReviewController
+from .control.workspace import Workspace
+from .docks import add_dock, first_geometry, fit_to_screen
+from .export.formats import FORMATS
+from .settings import open_settings, read_layout, read_preferences, write_layout, write_preferences
+from .state.model import Proposal
+from .view_options import ViewOptions
 from .widgets.dialogs import Dialogs
 from .widgets.help_dialog import HelpDialog
 from .widgets.icons import app_icon, icon
 from .widgets.image_list import ImageListPanel
 from .widgets.model_panel import ModelPanel
-from .widgets.pointer_status import PointerStatus
 from .widgets.progress import JobProgress
 from .widgets.review_panel import ReviewPanel
 from .widgets.summary_panel import SummaryPanel
 from .widgets.tool_options import ToolOptionsPanel
+
+if TYPE_CHECKING:
+    from .widgets.canvas import MaskCanvas
+    from .widgets.pointer_status import PointerStatus
+
+MESSAGE_MS = 8000
 
 
 class MainWindow(QMainWindow):
@@ -46,44 +59,49 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Med-DisSeg Studio")
         self.setWindowIcon(app_icon())
         self.dialogs = dialogs or Dialogs(self)
-        self.studio = StudioController(self.dialogs, self)
-        self.jobs = JobController(self.studio, self)
+        self.errors = ErrorReporter(self.dialogs, self)
+        self.jobs = JobQueue(self)
+        self.workspace = Workspace(self.errors, self)
+        self.review = ReviewController(self.workspace, self)
+        self.proposals = ProposalController(self.workspace, self.jobs, self)
+        self.exports = ExportController(self.workspace, self.jobs, self)
         self.actions = ActionRegistry(self, icon_for=icon)
+        self.pointer_status: PointerStatus | None = None
+        self._load_default_model = load_default_model
+        self._shown_once = False
         self._build_widgets()
         self._build_menus()
         self._connect()
-        self.resize(1400, 860)
         self.settings = settings if settings is not None else open_settings()
-        restore_window(self, self.settings)
-        if load_default_model:
-            self.jobs.try_default_model()
+        self._restore()
 
     # -- layout -------------------------------------------------------------------
     def _build_widgets(self) -> None:
         a = self.actions
-        self.canvas = MaskCanvas()
-        self.setCentralWidget(self.canvas)
+        self.canvas_slot = CanvasSlot(self)
+        self.setCentralWidget(self.canvas_slot)
         self.image_list = ImageListPanel(parent=self)
         self.review_panel = ReviewPanel(a["approve"], a["reject"], a["next_unreviewed"], a["next_uncertain"])
         self.model_panel = ModelPanel(a["load_default_model"], a["load_checkpoint"], a["propose_current"])
         self.summary_panel = SummaryPanel()
-        self.tool_options = ToolOptionsPanel((self.canvas.MIN_BRUSH, self.canvas.MAX_BRUSH))
-        self._dock("Images", self.image_list, Qt.DockWidgetArea.LeftDockWidgetArea)
-        side = QWidget()
-        column = QVBoxLayout(side)
-        for panel in (self.model_panel, self.tool_options, self.review_panel, self.summary_panel):
-            column.addWidget(panel)
-        scroll = QScrollArea()
-        scroll.setWidget(side)
-        scroll.setWidgetResizable(True)
-        self._dock("Review", scroll, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tool_options = ToolOptionsPanel()
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        self.docks = {
+            "images": add_dock(self, "images", "Images", self.image_list, left, scroll=False),
+            "model": add_dock(self, "model", "Model", self.model_panel, right),
+            "tools": add_dock(self, "tools", "Tools", self.tool_options, right),
+            "review": add_dock(self, "review", "Review", self.review_panel, right),
+            "summary": add_dock(self, "summary", "Summary", self.summary_panel, right),
+        }
+        # Review and Summary share one place (tabs) so the right column fits a 768-pixel screen.
+        self.tabifyDockWidget(self.docks["review"], self.docks["summary"])
+        self.docks["review"].raise_()
         self.progress = JobProgress()
         self.device_label = QLabel("Device: –")
-        self.pointer_status = PointerStatus(self.canvas, self._probability)
         self.view_options = ViewOptions(
-            self.canvas, self.model_panel, self.tool_options, self.dialogs, a["remove_islands"], self
+            self.model_panel, self.tool_options, self.dialogs, a["remove_islands"], self
         )
-        for widget in (self.pointer_status, self.view_options.brush_label, self.progress, self.device_label):
+        for widget in (self.view_options.brush_label, self.progress, self.device_label):
             self.statusBar().addPermanentWidget(widget)
         # Summary over 10,000 entries is cheap but not free: coalesce bursts of changes.
         self._summary_timer = QTimer(self)
@@ -91,40 +109,76 @@ class MainWindow(QMainWindow):
         self._summary_timer.setInterval(100)
         self._summary_timer.timeout.connect(self.update_summary)
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock_{title}")
-        dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.addDockWidget(area, dock)
-
     def _build_menus(self) -> None:
         for title in MENUS:
             menu = self.menuBar().addMenu(f"&{title}")
             for action in self.actions.in_menu(title):
                 menu.addAction(action)
+            if title == "View":
+                panels = menu.addMenu("&Panels")
+                for dock in self.docks.values():
+                    panels.addAction(dock.toggleViewAction())
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("toolbar_main")
         for name in ("open_folder", "undo", "redo", "propose_current", "approve", "reject", "export_dialog"):
             toolbar.addAction(self.actions[name])
 
+    def _restore(self) -> None:
+        """Preferences and layout from the last session; a first start fits the screen."""
+        prefs = read_preferences(self.settings)
+        self.view_options.apply(prefs)
+        self.proposals.set_threshold(prefs.threshold)
+        self.model_panel.set_threshold(self.proposals.threshold, emit=False)
+        geometry, state = read_layout(self.settings)
+        screen = self.screen()
+        restored = geometry is not None and self.restoreGeometry(geometry)
+        if not restored and screen is not None:
+            self.setGeometry(first_geometry(screen.availableGeometry()))
+        if state is not None:
+            self.restoreState(state)
+
+    # -- the canvas (built when first needed) -------------------------------------
+    @property
+    def canvas(self) -> MaskCanvas:
+        return self.canvas_slot.build()
+
+    def _on_canvas_ready(self, canvas: MaskCanvas) -> None:
+        from .widgets.pointer_status import PointerStatus
+
+        self.view_options.attach(canvas)
+        self.pointer_status = PointerStatus(canvas, self._probability)
+        self.statusBar().insertPermanentWidget(0, self.pointer_status)
+        canvas.editCommitted.connect(self.workspace.apply_edit)
+        canvas.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 4000))
+        self.workspace.maskChanged.connect(canvas.refresh_region)
+        self.workspace.maskChanged.connect(
+            lambda *_box: self.pointer_status and self.pointer_status.refresh()
+        )
+        self.workspace.imageCleared.connect(self.pointer_status.clear_readout)
+        # Show what arrived while the canvas was being built.
+        ws = self.workspace
+        if ws.project is not None and ws.key is not None and ws.session is not None:
+            self._show_on_canvas(canvas, ws.project.load_image(ws.key), ws.session.mask, ws.proposal)
+        else:
+            self._clear_canvas(canvas)
+
     # -- wiring -------------------------------------------------------------------
     def _connect(self) -> None:
-        s, j, a = self.studio, self.jobs, self.actions
+        ws, rv, pr, a = self.workspace, self.review, self.proposals, self.actions
         a.connect("open_folder", self.open_folder_dialog)
-        a.connect("choose_state_dir", s.choose_state_dir)
+        a.connect("choose_state_dir", ws.choose_state_dir)
         a.connect("quit", self.close)
-        a.connect("undo", s.undo)
-        a.connect("redo", s.redo)
+        a.connect("undo", ws.undo)
+        a.connect("redo", ws.redo)
         a.connect("next_image", lambda: self._step(1))
         a.connect("previous_image", lambda: self._step(-1))
-        a.connect("approve", s.approve)
-        a.connect("reject", s.reject)
-        a.connect("next_unreviewed", s.next_unreviewed)
-        a.connect("next_uncertain", s.next_uncertain)
-        a.connect("propose_current", j.propose_current)
-        a.connect("propose_selection", lambda: j.propose(self.image_list.selected_keys()))
-        a.connect("propose_unreviewed", j.propose_unreviewed)
+        a.connect("approve", rv.approve)
+        a.connect("reject", rv.reject)
+        a.connect("next_unreviewed", rv.next_unreviewed)
+        a.connect("next_uncertain", rv.next_uncertain)
+        a.connect("propose_current", pr.propose_current)
+        a.connect("propose_selection", lambda: pr.propose_selection(self.image_list.selected_keys()))
+        a.connect("propose_unreviewed", pr.propose_unreviewed)
         a.connect("cancel_job", self._cancel)
         for spec in tool_actions():
             a.connect(spec.name, lambda t=spec.name: self.canvas.set_tool(t.removeprefix("tool_")))
@@ -132,44 +186,46 @@ class MainWindow(QMainWindow):
         a.connect("brush_larger", lambda: self.canvas.step_brush_size(1))
         a.connect("fill_holes", lambda: self.canvas.run_operation("fill_holes"))
         a.connect("clear_mask", lambda: self.canvas.run_operation("clear"))
-        a.connect("load_default_model", j.load_default_model)
-        a.connect("load_checkpoint", j.load_checkpoint)
-        a.connect("threshold_up", lambda: self._nudge_threshold(0.05))
-        a.connect("threshold_down", lambda: self._nudge_threshold(-0.05))
+        a.connect("load_default_model", pr.load_default_model)
+        a.connect("load_checkpoint", pr.load_checkpoint)
+        a.connect("threshold_up", lambda: pr.step_threshold(0.05))
+        a.connect("threshold_down", lambda: pr.step_threshold(-0.05))
         for mode in ("mask", "outline", "probability", "uncertainty", "none"):
             a.connect(f"view_{mode}", lambda m=mode: self.model_panel.set_view_mode(m.upper()))
-        a.connect("fit_to_window", self.canvas.fit_to_window)
-        a.connect("export_dialog", self.export_dialog)
-        for name in ("authors", "coco", "overlays", "csv"):
-            a.connect(f"export_{name}", lambda n=name: j.export([n]))
+        a.connect("fit_to_window", lambda: self.canvas.fit_to_window())
+        a.connect("export_dialog", self.exports.export_dialog)
+        for fmt in FORMATS:
+            a.connect(f"export_{fmt.name}", lambda n=fmt.name: self.exports.export([n]))
         a.connect("shortcuts", self.show_shortcuts)
         a.connect("about", self.show_about)
 
-        s.projectOpened.connect(self._on_project_opened)
-        s.imageShown.connect(self._on_image_shown)
-        s.imageCleared.connect(self._on_image_cleared)
-        s.maskChanged.connect(self.canvas.refresh_region)
-        s.maskChanged.connect(lambda *_box: self._update_actions())
-        s.entryChanged.connect(self._on_entry_changed)
-        s.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.image_list.imageActivated.connect(s.show_image)
-        self.review_panel.imageActivated.connect(s.show_image)
-        self.canvas.editCommitted.connect(s.apply_edit)
-        self.canvas.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 4000))
-        self.model_panel.thresholdChanged.connect(self._on_threshold)
-        self.model_panel.viewModeChanged.connect(lambda name: self.canvas.set_view_mode(ViewMode[name]))
-        s.maskChanged.connect(lambda *_box: self.pointer_status.refresh())
-        s.imageCleared.connect(self.pointer_status.clear_readout)
-        j.modelChanged.connect(self.model_panel.show_model)
-        j.deviceChanged.connect(self._on_device)
-        j.jobStarted.connect(self.progress.begin)
-        j.jobProgress.connect(self.progress.update_progress)
-        j.jobFinished.connect(lambda _summary: self.progress.end())
-        self.progress.cancelRequested.connect(j.cancel)
+        self.canvas_slot.canvasReady.connect(self._on_canvas_ready)
+        ws.projectOpened.connect(self._on_project_opened)
+        ws.imageShown.connect(self._on_image_shown)
+        ws.imageCleared.connect(self._on_image_cleared)
+        ws.maskChanged.connect(lambda *_box: self._update_actions())
+        ws.entryChanged.connect(self._on_entry_changed)
+        for source in (self.errors, ws, rv, pr, self.exports, self.jobs):
+            source.message.connect(self.show_message)
+        # The end of a proposal batch stays in the status bar until the next message.
+        pr.batchFinished.connect(lambda text: self.statusBar().showMessage(text))
+        self.image_list.imageActivated.connect(ws.show_image)
+        self.review_panel.imageActivated.connect(ws.show_image)
+        self.model_panel.thresholdChanged.connect(pr.set_threshold)
+        pr.thresholdChanged.connect(lambda value: self.model_panel.set_threshold(value, emit=False))
+        pr.modelChanged.connect(self.model_panel.show_model)
+        pr.deviceChanged.connect(self._on_device)
+        self.jobs.jobStarted.connect(self.progress.begin)
+        self.jobs.jobProgress.connect(self.progress.update_progress)
+        self.jobs.jobFinished.connect(lambda _summary: self.progress.end())
+        self.progress.cancelRequested.connect(self.jobs.cancel)
 
     # -- slots --------------------------------------------------------------------
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, MESSAGE_MS)
+
     def open_folder(self, folder: Path | str, state_dir: Path | str | None = None) -> None:
-        self.studio.open_folder(folder, state_dir)
+        self.workspace.open_folder(folder, state_dir)
 
     def open_folder_dialog(self) -> None:
         folder = self.dialogs.choose_folder("Open image folder")
@@ -177,52 +233,67 @@ class MainWindow(QMainWindow):
             self.open_folder(folder)
 
     def _on_project_opened(self) -> None:
-        project = self.studio.project
+        project = self.workspace.project
         self.image_list.set_entries(project.entries if project is not None else [])
-        self.setWindowTitle(f"Med-DisSeg Studio — {self.studio.project_folder()}")
+        self.setWindowTitle(f"Med-DisSeg Studio — {self.workspace.project_folder()}")
         self._summary_timer.start()
 
-    def _on_image_shown(self, key: str, image: Any, mask: Any, proposal: Any) -> None:
-        self.canvas.set_image(image)
-        self.canvas.set_mask(mask)
-        self.canvas.set_probability(None if proposal is None else proposal.probability)
-        self.canvas.set_uncertainty(None if proposal is None else proposal.uncertainty)
-        if proposal is not None:
-            self.model_panel.set_threshold(proposal.threshold, emit=False)
+    def _on_image_shown(
+        self, key: str, image: np.ndarray, mask: np.ndarray, proposal: Proposal | None
+    ) -> None:
+        canvas = self.canvas_slot.canvas
+        if canvas is None:
+            self.canvas_slot.preload()  # shown on the canvas once it is built (_on_canvas_ready)
+        else:
+            self._show_on_canvas(canvas, image, mask, proposal)
         self.image_list.select_key(key, emit=False)
         self._show_entry()
         self._update_actions()
 
-    def _on_image_cleared(self) -> None:
+    @staticmethod
+    def _show_on_canvas(
+        canvas: MaskCanvas, image: np.ndarray, mask: np.ndarray, proposal: Proposal | None
+    ) -> None:
+        canvas.set_image(image)
+        canvas.set_mask(mask)
+        canvas.set_probability(None if proposal is None else proposal.probability)
+        canvas.set_uncertainty(None if proposal is None else proposal.uncertainty)
+
+    @staticmethod
+    def _clear_canvas(canvas: MaskCanvas) -> None:
         # A dark placeholder, so the previous image never looks like the (unreadable) current one.
-        self.canvas.set_image(np.full((64, 64, 3), 32, np.uint8))
-        self.canvas.set_mask(None)
-        self.canvas.set_probability(None)
-        self.canvas.set_uncertainty(None)
+        canvas.set_image(np.full((64, 64, 3), 32, np.uint8))
+        canvas.set_mask(None)
+        canvas.set_probability(None)
+        canvas.set_uncertainty(None)
+
+    def _on_image_cleared(self) -> None:
+        if self.canvas_slot.canvas is not None:
+            self._clear_canvas(self.canvas_slot.canvas)
         self._show_entry()
         self._update_actions()
 
     def _on_entry_changed(self, key: str) -> None:
         self.image_list.refresh(key or None)
-        if not key or key == self.studio.key:
+        if not key or key == self.workspace.key:
             self._show_entry()
         self._summary_timer.start()
 
     def _update_actions(self) -> None:
         """Grey out what cannot run now (a greyed action's shortcut does nothing either)."""
-        session = self.studio.session
+        session = self.workspace.session
         self.actions["undo"].setEnabled(session is not None and session.can_undo)
         self.actions["redo"].setEnabled(session is not None and session.can_redo)
         for name in ("approve", "reject", "propose_current"):
-            self.actions[name].setEnabled(self.studio.key is not None and session is not None)
+            self.actions[name].setEnabled(self.workspace.key is not None and session is not None)
 
     def _show_entry(self) -> None:
-        entry = self.studio.entry()
+        entry = self.workspace.entry()
         self.review_panel.show_entry(entry)
         self.summary_panel.show_entry(entry)
 
     def update_summary(self) -> None:
-        project = self.studio.project
+        project = self.workspace.project
         self.summary_panel.show_summary(project.summary() if project is not None else None)
         if project is not None:
             self.review_panel.set_queue(project.entry(k) for k in project.review_queue()[:200])
@@ -232,32 +303,19 @@ class MainWindow(QMainWindow):
         self.model_panel.show_device(text)
 
     def _probability(self) -> np.ndarray | None:
-        proposal = self.studio.proposal
+        proposal = self.workspace.proposal
         return None if proposal is None else proposal.probability
-
-    def _on_threshold(self, value: float) -> None:
-        self.jobs.threshold = value
-        self.studio.set_threshold(value)
-
-    def _nudge_threshold(self, delta: float) -> None:
-        self.model_panel.set_threshold(min(max(self.model_panel.threshold_value() + delta, 0.01), 0.99))
-        self.model_panel.flush()
 
     def _cancel(self) -> None:
         if self.jobs.busy:
             self.jobs.cancel()
-        else:
-            self.canvas.cancel_interaction()
+        elif self.canvas_slot.canvas is not None:
+            self.canvas_slot.canvas.cancel_interaction()
 
     def _step(self, offset: int) -> None:
         key = self.image_list.step(offset)
         if key is not None:
-            self.studio.show_image(key)
-
-    def export_dialog(self) -> None:
-        choice = self.dialogs.choose_export()
-        if choice is not None:
-            self.jobs.export(*choice)
+            self.workspace.show_image(key)
 
     def show_shortcuts(self) -> HelpDialog:
         dialog = HelpDialog(self.actions.rows(), self)
@@ -272,11 +330,24 @@ class MainWindow(QMainWindow):
             "Model weights trained on Kvasir-SEG are for research and education only.",
         )
 
+    # -- window events ------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            fit_to_screen(self)  # a layout saved on a larger screen must not overflow this one
+            if self._load_default_model:
+                # After the first paint; torch is imported on the loader's thread, not before.
+                QTimer.singleShot(0, self.proposals.start_default_model)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        save_window(self, self.settings)
+        write_preferences(self.settings, self.view_options.current(self.proposals.threshold))
+        write_layout(self.settings, self.saveGeometry(), self.saveState())
+        self.settings.sync()
         # Stop background work first, then write pending autosaves and close the state.
         self.jobs.shutdown()
-        if not self.studio.flush() and not self.dialogs.confirm(
+        self.proposals.shutdown()
+        if not self.workspace.flush() and not self.dialogs.confirm(
             "Unsaved edits",
             "The latest edits could not be written (see the previous message). Close anyway and lose them?",
             "Close anyway",
@@ -284,7 +355,7 @@ class MainWindow(QMainWindow):
         ):
             event.ignore()
             return
-        self.studio.close_project()
+        self.workspace.close_project()
         self.image_list.thumbnails.drop_queued()
         self.image_list.thumbnails.wait(5000)
         super().closeEvent(event)

@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from meddisseg_core.atomic import atomic_write_bytes
 from meddisseg_studio.state import codec
 from meddisseg_studio.state.errors import SaveError, StateCorruptError, StateVersionError
 from meddisseg_studio.state.model import ImageEntry, Proposal, ReviewStatus
-
-from meddisseg_core.atomic import atomic_write_bytes
 
 DB_NAME = "state.sqlite3"
 SCHEMA_VERSION = 1
@@ -216,9 +216,6 @@ class StateStore:
     # -- masks ------------------------------------------------------------------------------
     def mask_path(self, key: str) -> Path:
         return self.masks_dir / f"{key}.png"
-
-    def has_mask(self, key: str) -> bool:
-        return self.mask_path(key).is_file()
 
     def read_mask(self, key: str) -> np.ndarray | None:
         path = self.mask_path(key)

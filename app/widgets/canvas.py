@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from meddisseg_core.errors import ImageReadError, MaskError
+from meddisseg_studio.settings import Preferences
+from meddisseg_studio.state.edits import MaskEdit
 from meddisseg_studio.tools import create_tool, operation_edit, ops
 from meddisseg_studio.tools.base import Tool
-from meddisseg_studio.tools.maskedit import MaskEdit
 from meddisseg_studio.tools.ops import Box, Point
 from meddisseg_studio.widgets.canvas_layers import BrushCursor, HeatLayer, PathPreview, to_uint8
 from meddisseg_studio.widgets.canvas_overlay import MaskOverlayItem, ViewMode
 from meddisseg_studio.widgets.canvas_view import CanvasView
-from PySide6 import QtCore, QtGui, QtWidgets
-
-from meddisseg_core.errors import ImageReadError, MaskError
 
 __all__ = ["MaskCanvas", "ViewMode"]
 
@@ -99,14 +100,15 @@ class MaskCanvas(QtWidgets.QWidget):
             ViewMode.UNCERTAINTY: None,
         }
         self._mode = ViewMode.MASK
-        self._brush_size = 15
+        defaults = Preferences()
+        self._brush_size = defaults.brush_size
         self._bridge = _ToolBridge(self)
         self._tool: Tool = create_tool("brush")
         self._left_down = False
         self._pan_from: QtCore.QPointF | None = None
         self._space_held = False
         self._cursor_pos: QtCore.QPointF | None = None
-        self.set_mask_style(QtGui.QColor(0, 200, 255), 0.45)
+        self.set_mask_style(QtGui.QColor(defaults.mask_colour), defaults.opacity)
 
     # -- public API (contract with the main window) ---------------------------------------------
     @property
@@ -249,7 +251,8 @@ class MaskCanvas(QtWidgets.QWidget):
         if edit is None:
             self.statusMessage.emit(f"{name.replace('_', ' ').capitalize()}: nothing to change")
             return None
-        self.refresh_region(*_edit_box(ops.apply_edit(self._mask, edit)))
+        edit.apply_to(self._mask)
+        self.refresh_region(edit.y0, edit.x0, *edit.shape)
         self.editCommitted.emit(edit)
         return edit
 
@@ -376,8 +379,3 @@ class MaskCanvas(QtWidgets.QWidget):
 
     def _update_heat(self) -> None:
         self._heat.show_map(self._maps.get(self._mode), self._mode)
-
-
-def _edit_box(box: Box) -> tuple[int, int, int, int]:
-    y0, x0, y1, x1 = box
-    return y0, x0, y1 - y0, x1 - x0

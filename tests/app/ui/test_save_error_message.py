@@ -5,20 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+
 from meddisseg_studio.state.edits import MaskEdit
 from meddisseg_studio.state.errors import SaveError
 
 
 def test_save_error_is_shown_and_state_moves_elsewhere(qtbot, opened, tmp_path: Path, monkeypatch) -> None:
-    project = opened.studio.project
-    key = opened.studio.key
+    project = opened.workspace.project
+    key = opened.workspace.key
 
     def refuse(*_args, **_kwargs):
         raise SaveError(project.state_dir / "masks" / "x.png", "Read-only file system")
 
     # The disk refuses every mask write from now on (what a read-only mount does).
     monkeypatch.setattr(project, "save_mask", refuse)
-    opened.studio.session.background = False  # fail inside apply, deterministically
+    opened.workspace.session.background = False  # fail inside apply, deterministically
     elsewhere = tmp_path / "rescued_state"
     opened.dialogs.confirmations.append(True)
     opened.dialogs.folders.append(elsewhere)
@@ -28,9 +29,9 @@ def test_save_error_is_shown_and_state_moves_elsewhere(qtbot, opened, tmp_path: 
 
     # The user was told, in words, and offered another folder.
     assert any("Read-only file system" in asked for asked in opened.dialogs.asked)
-    assert opened.studio.last_error is not None and "cannot save" in opened.studio.last_error[1]
+    assert opened.errors.last_error is not None and "cannot save" in opened.errors.last_error[1]
     # They accepted: the state now lives in the new folder, with the edit in it.
-    assert opened.studio.project.state_dir == elsewhere.resolve()
-    assert opened.studio.key == key
-    assert opened.studio.session.mask[2:6, 2:6].all()
+    assert opened.workspace.project.state_dir == elsewhere.resolve()
+    assert opened.workspace.key == key
+    assert opened.workspace.session.mask[2:6, 2:6].all()
     assert (elsewhere / "masks").exists() or any(elsewhere.rglob("*.png"))
