@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from .widgets.pointer_status import PointerStatus
 
 MESSAGE_MS = 8000
+DEVICE_LABEL_WIDTH = 320  # pixels
 
 
 class MainWindow(QMainWindow):
@@ -299,7 +300,11 @@ class MainWindow(QMainWindow):
             self.review_panel.set_queue(project.entry(k) for k in project.review_queue()[:200])
 
     def _on_device(self, text: str) -> None:
-        self.device_label.setText(f"Device: {text}")
+        # Elided, full text in the tooltip: a long CPU name must not widen the window off a small screen.
+        full = f"Device: {text}"
+        self.device_label.setToolTip(full)
+        metrics = self.device_label.fontMetrics()
+        self.device_label.setText(metrics.elidedText(full, Qt.TextElideMode.ElideMiddle, DEVICE_LABEL_WIDTH))
         self.model_panel.show_device(text)
 
     def _probability(self) -> np.ndarray | None:

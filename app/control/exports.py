@@ -53,13 +53,18 @@ def describe_written(result: ExportResult) -> str:
 class _Batch:
     """The formats of one export request, reported together when the last one ends."""
 
+    destination: Path
+    total: int
     remaining: int
     written: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)
 
     def report(self) -> str:
-        parts = []
+        first = f"Exported {len(self.written)} of {self.total} format(s) to {self.destination}"
+        if self.failed:
+            first += f"; {len(self.failed)} failed"
+        parts = [first + "."]
         if self.written:
             parts.append("Written:\n" + "\n".join(self.written))
         if self.failed or self.cancelled:
@@ -124,7 +129,7 @@ class ExportController(QObject):
             self.message.emit(f"Export cancelled: {', '.join(taken)} already in {destination}")
             return
         self.workspace.flush()
-        batch = _Batch(len(formats))
+        batch = _Batch(destination, len(formats), len(formats))
         for fmt in formats:
             self._submit(fmt, destination, batch)
 

@@ -18,7 +18,7 @@ def test_tiny_model_proposals_appear(qtbot, opened, tiny_checkpoint: Path) -> No
     wait_loaded(qtbot, opened)  # it loads in the background
     assert opened.dialogs.errors == []
     assert "tiny-ui-test" in opened.model_panel.model_label.text()
-    assert "cpu" in opened.device_label.text().lower()
+    assert "cpu" in opened.device_label.toolTip().lower()
 
     opened.actions["propose_unreviewed"].trigger()
     wait_idle(qtbot, opened, timeout=60_000)
