@@ -9,7 +9,7 @@ object names are what ``saveState``/``restoreState`` use to put them back after 
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QWidget
+from PySide6.QtWidgets import QDockWidget, QFrame, QGroupBox, QMainWindow, QScrollArea, QWidget
 
 # The size the window wants on a large screen; smaller screens get most of their free area.
 PREFERRED_SIZE = QSize(1400, 860)
@@ -52,6 +52,9 @@ def add_dock(
     """Put ``panel`` in a movable, floatable, closable dock named ``dock_<name>``."""
     dock = QDockWidget(title, window)
     dock.setObjectName(f"dock_{name}")
+    if isinstance(panel, QGroupBox):
+        panel.setTitle("")  # the dock's title bar names it already
+        panel.setFlat(True)
     dock.setWidget(VerticalScroll(panel) if scroll else panel)
     dock.setFeatures(
         QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -60,6 +63,16 @@ def add_dock(
     )
     window.addDockWidget(area, dock)
     return dock
+
+
+def share_column(window: QMainWindow, docks: list[QDockWidget]) -> None:
+    """Give each dock of a laid-out column the height its panel asks for; the last takes the rest."""
+    total = sum(dock.height() for dock in docks)
+    heights = [dock.sizeHint().height() for dock in docks[:-1]]
+    rest = total - sum(heights)
+    if rest < docks[-1].minimumSizeHint().height():
+        return  # too small a screen to give everyone their wish: keep Qt's even split
+    window.resizeDocks(docks, [*heights, rest], Qt.Orientation.Vertical)
 
 
 def first_geometry(available: QRect) -> QRect:

@@ -48,16 +48,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Med-DisSeg Studio")
     app.setOrganizationName("Med-DisSeg")
-    # Nothing here imports torch or pyqtgraph: the window shows first, the model loads on a
-    # background thread after the first show, and the canvas is built once its module is imported.
+    # Nothing here imports torch or pyqtgraph: the window is painted first; then the model loads on
+    # a background thread and the canvas module is imported on another (see MainWindow.after_first_paint).
     window = MainWindow(load_default_model=args.checkpoint is None)
     previous_hook = sys.excepthook
     _install_excepthook(lambda text: window.statusBar().showMessage(text, 15000))
     window.show()
     if args.checkpoint is not None:
-        window.proposals.load_checkpoint(args.checkpoint)
+        checkpoint = args.checkpoint
+        window.after_first_paint(lambda: window.proposals.load_checkpoint(checkpoint))
     if args.folder is not None:
-        window.open_folder(args.folder, args.state_dir)
+        # Also after the first paint: listing and decoding the first image need not delay the window.
+        folder, state_dir = args.folder, args.state_dir
+        window.after_first_paint(lambda: window.open_folder(folder, state_dir))
     try:
         return int(app.exec())
     finally:

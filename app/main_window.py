@@ -8,11 +8,12 @@ pyqtgraph is imported; the model loads in the background after the first show.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow
 
@@ -25,7 +26,7 @@ from .control.jobs import JobQueue
 from .control.proposals import ProposalController
 from .control.review import ReviewController
 from .control.workspace import Workspace
-from .docks import add_dock, first_geometry, fit_to_screen
+from .docks import add_dock, first_geometry, fit_to_screen, share_column
 from .export.formats import FORMATS
 from .settings import open_settings, read_layout, read_preferences, write_layout, write_preferences
 from .state.model import Proposal
@@ -70,6 +71,9 @@ class MainWindow(QMainWindow):
         self.pointer_status: PointerStatus | None = None
         self._load_default_model = load_default_model
         self._shown_once = False
+        # Work that must not compete with the first paint (torch and pyqtgraph imports); None once painted.
+        self._after_paint: list[Callable[[], object]] | None = []
+        self.installEventFilter(self)
         self._build_widgets()
         self._build_menus()
         self._connect()
@@ -135,8 +139,7 @@ class MainWindow(QMainWindow):
         restored = geometry is not None and self.restoreGeometry(geometry)
         if not restored and screen is not None:
             self.setGeometry(first_geometry(screen.availableGeometry()))
-        if state is not None:
-            self.restoreState(state)
+        self._first_layout = state is None or not self.restoreState(state)
 
     # -- the canvas (built when first needed) -------------------------------------
     @property
@@ -244,7 +247,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         canvas = self.canvas_slot.canvas
         if canvas is None:
-            self.canvas_slot.preload()  # shown on the canvas once it is built (_on_canvas_ready)
+            # Shown on the canvas once it is built (_on_canvas_ready); pyqtgraph loads after the first paint.
+            self.after_first_paint(self.canvas_slot.preload)
         else:
             self._show_on_canvas(canvas, image, mask, proposal)
         self.image_list.select_key(key, emit=False)
@@ -341,9 +345,28 @@ class MainWindow(QMainWindow):
         if not self._shown_once:
             self._shown_once = True
             fit_to_screen(self)  # a layout saved on a larger screen must not overflow this one
+            if self._first_layout:
+                # First start: the Model and Tools panels get the height they need, Review the rest.
+                share_column(self, [self.docks["model"], self.docks["tools"], self.docks["review"]])
             if self._load_default_model:
-                # After the first paint; torch is imported on the loader's thread, not before.
-                QTimer.singleShot(0, self.proposals.start_default_model)
+                # torch is imported on the loader's thread, and only once the window is painted.
+                self.after_first_paint(self.proposals.start_default_model)
+
+    def after_first_paint(self, work: Callable[[], object]) -> None:
+        """Run ``work`` once the window has been painted (at once if it has been)."""
+        if self._after_paint is None:
+            work()
+        else:
+            self._after_paint.append(work)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self and event.type() == QEvent.Type.Paint and self._after_paint is not None:
+            self.removeEventFilter(self)
+            pending, self._after_paint = self._after_paint, None
+            # Queued: this paint completes first; the heavy imports then run on their threads.
+            for work in pending:
+                QTimer.singleShot(0, work)
+        return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         write_preferences(self.settings, self.view_options.current(self.proposals.threshold))
