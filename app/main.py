@@ -10,6 +10,7 @@ from pathlib import Path
 from types import TracebackType
 
 from . import __version__
+from .workers.threads import passive_openmp_wait
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -39,6 +40,9 @@ def _install_excepthook(show: Callable[[str], None]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    # Before torch loads: idle OpenMP threads sleep instead of spinning on the cores the GUI and a
+    # fine-tuning run need (see workers/threads.py).
+    passive_openmp_wait()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Qt is imported only now, so `--help` and `--version` work without a display.
     from PySide6.QtWidgets import QApplication

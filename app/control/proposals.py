@@ -30,6 +30,7 @@ from meddisseg_studio.state.project import Project
 from meddisseg_studio.workers.job import Job
 from meddisseg_studio.workers.model_loader import ModelLoadWorker
 from meddisseg_studio.workers.proposal_worker import ProposalModel, ProposalWorker
+from meddisseg_studio.workers.threads import BUDGET, ThreadBudget
 
 from .errors import guarded
 from .jobs import JobOutcome, JobQueue, JobSpec
@@ -104,6 +105,7 @@ class ProposalController(QObject):
         self.jobs = jobs
         self.errors = workspace.errors
         self.predictor: ProposalModel | None = None
+        self.budget: ThreadBudget = BUDGET  # one core stays with the GUI (workers/threads.py)
         self.model_name = ""
         self._threshold = Preferences().threshold  # the window applies the saved one
         self._requested_device: str | None = None
@@ -276,6 +278,7 @@ class ProposalController(QObject):
                     keys,
                     lambda key: model_input(project, key),
                     with_uncertainty=predictor.has_uncertainty,
+                    threads=self.budget.inference_threads(),
                 ),
                 wire=wire,
                 on_done=batch.on_done,

@@ -17,6 +17,7 @@ from PySide6.QtCore import Signal, Slot
 from meddisseg_core.errors import MedDisSegError
 
 from .job import EtaClock, Worker
+from .threads import torch_threads
 
 if TYPE_CHECKING:  # importing meddisseg_core.inference imports torch: only for type checkers
     from meddisseg_core.inference import DeviceReport, Prediction
@@ -53,15 +54,21 @@ class ProposalWorker(Worker):
         load_image: ImageLoader,
         *,
         with_uncertainty: bool = True,
+        threads: int | None = None,
     ) -> None:
         super().__init__()
         self._predictor = predictor
         self._keys = list(keys)
         self._load_image = load_image
         self._with_uncertainty = with_uncertainty
+        self._threads = threads  # torch threads for this job (threads.BUDGET); None: torch's own
 
     @Slot()
     def run(self) -> None:
+        with torch_threads(self._threads):
+            self._run()
+
+    def _run(self) -> None:
         clock = EtaClock(len(self._keys))
         done = failed = 0
         self._report(clock, 0)
