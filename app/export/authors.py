@@ -17,6 +17,7 @@ import random
 import shutil
 from pathlib import Path
 
+from meddisseg_core.atomic import atomic_write_text
 from meddisseg_studio.export.common import (
     CancelCallback,
     ExportError,
@@ -29,8 +30,6 @@ from meddisseg_studio.export.common import (
 from meddisseg_studio.state import codec
 from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.state.project import Project
-
-from meddisseg_core.atomic import atomic_write_text
 
 
 def split_names(names: list[str], val_fraction: float, seed: int) -> tuple[list[str], list[str]]:

@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 
 import numpy as np
+from pycocotools import mask as rle
+
 from meddisseg_studio.export.common import (
     CancelCallback,
     ExportError,
@@ -21,7 +23,6 @@ from meddisseg_studio.export.common import (
 )
 from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.state.project import Project
-from pycocotools import mask as rle
 
 
 def mask_to_annotation(mask: np.ndarray, annotation_id: int, image_id: int, category_id: int) -> dict:

@@ -13,11 +13,10 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from meddisseg_studio.state.model import ImageEntry, ReviewStatus
-from meddisseg_studio.state.project import Project
-
 from meddisseg_core.atomic import fsync_dir
 from meddisseg_core.errors import CancelledError, MedDisSegError
+from meddisseg_studio.state.model import ImageEntry, ReviewStatus
+from meddisseg_studio.state.project import Project
 
 ProgressCallback = Callable[[int, int], None]
 CancelCallback = Callable[[], bool]

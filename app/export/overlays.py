@@ -6,6 +6,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+
 from meddisseg_studio.export.common import (
     CancelCallback,
     ExportError,

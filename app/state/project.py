@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+from meddisseg_core.errors import DatasetError, ImageReadError
 from meddisseg_studio.state import codec, scoring
 from meddisseg_studio.state.autosave import AutosaveQueue
 from meddisseg_studio.state.errors import SaveError, UnknownImageError
@@ -18,8 +20,6 @@ from meddisseg_studio.state.listing import FolderLayout, label_for, list_images,
 from meddisseg_studio.state.model import ImageEntry, Proposal, ReviewStatus, Summary
 from meddisseg_studio.state.store import StateStore, entry_from_row
 from meddisseg_studio.state.undo import UndoHistory
-
-from meddisseg_core.errors import DatasetError, ImageReadError
 
 STATE_DIR_NAME = ".meddisseg-studio"
 _log = logging.getLogger(__name__)

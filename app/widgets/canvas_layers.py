@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
 from meddisseg_studio.tools import ops
 from meddisseg_studio.tools.ops import Point
 from meddisseg_studio.widgets.canvas_overlay import ViewMode
-from PySide6 import QtCore, QtGui, QtWidgets
 
 _HEAT_MAPS = {ViewMode.PROBABILITY: "inferno", ViewMode.UNCERTAINTY: "viridis"}
 

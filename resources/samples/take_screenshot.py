@@ -53,10 +53,11 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", type=Path)
     args = parser.parse_args()
-    from meddisseg_studio.main_window import MainWindow
-    from meddisseg_studio.widgets.dialogs import ScriptedDialogs
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
+
+    from meddisseg_studio.main_window import MainWindow
+    from meddisseg_studio.widgets.dialogs import ScriptedDialogs
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:

@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+
 from meddisseg_studio.export import export_coco, read_coco_masks
 from meddisseg_studio.state import Project
 
