@@ -1,4 +1,4 @@
-"""The window's panels as dock widgets, and its first size taken from the screen.
+"""The window's panels as dock widgets, its first size taken from the screen, and its layout kept.
 
 Each panel is its own ``QDockWidget``: it can be moved to another edge, floated, or closed (the
 View menu brings it back). A panel sits in a scroll area that scrolls vertically only; the dock
@@ -8,8 +8,10 @@ object names are what ``saveState``/``restoreState`` use to put them back after 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSettings, QSize, Qt
 from PySide6.QtWidgets import QDockWidget, QFrame, QGroupBox, QMainWindow, QScrollArea, QWidget
+
+from .settings import read_layout, write_layout
 
 # The size the window wants on a large screen; smaller screens get most of their free area.
 PREFERRED_SIZE = QSize(1400, 860)
@@ -73,6 +75,38 @@ def share_column(window: QMainWindow, docks: list[QDockWidget]) -> None:
     if rest < docks[-1].minimumSizeHint().height():
         return  # too small a screen to give everyone their wish: keep Qt's even split
     window.resizeDocks(docks, [*heights, rest], Qt.Orientation.Vertical)
+
+
+def build_docks(
+    window: QMainWindow, images: QWidget, right: dict[str, tuple[str, QWidget]]
+) -> dict[str, QDockWidget]:
+    """The image list on the left; the other panels stacked on the right, Review and Summary as tabs."""
+    docks = {
+        "images": add_dock(
+            window, "images", "Images", images, Qt.DockWidgetArea.LeftDockWidgetArea, scroll=False
+        )
+    }
+    for name, (title, panel) in right.items():
+        docks[name] = add_dock(window, name, title, panel, Qt.DockWidgetArea.RightDockWidgetArea)
+    if "review" in docks and "summary" in docks:
+        # One place for two panels, so the right column fits a 768-pixel screen.
+        window.tabifyDockWidget(docks["review"], docks["summary"])
+        docks["review"].raise_()
+    return docks
+
+
+def restore_layout(window: QMainWindow, settings: QSettings) -> bool:
+    """The saved geometry (else a first size from the screen) and dock state; False if no dock state."""
+    geometry, state = read_layout(settings)
+    screen = window.screen()
+    restored = geometry is not None and window.restoreGeometry(geometry)
+    if not restored and screen is not None:
+        window.setGeometry(first_geometry(screen.availableGeometry()))
+    return state is not None and window.restoreState(state)
+
+
+def save_layout(window: QMainWindow, settings: QSettings) -> None:
+    write_layout(settings, window.saveGeometry(), window.saveState())
 
 
 def first_geometry(available: QRect) -> QRect:

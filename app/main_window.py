@@ -18,18 +18,17 @@ from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from . import __version__
-from .actions import MENUS, ActionRegistry, tool_actions
+from .actions import MENUS, ActionRegistry
 from .canvas_slot import CanvasSlot
+from .commands import connect_commands
 from .control.errors import ErrorReporter
 from .control.exports import ExportController
 from .control.jobs import JobQueue
 from .control.proposals import ProposalController
 from .control.review import ReviewController
 from .control.workspace import Workspace
-from .docks import add_dock, first_geometry, fit_to_screen, share_column
-from .export.formats import FORMATS
-from .settings import open_settings, read_layout, read_preferences, write_layout, write_preferences
-from .state.model import Proposal
+from .docks import build_docks, fit_to_screen, restore_layout, save_layout, share_column
+from .settings import open_settings, read_preferences, write_preferences
 from .view_options import ViewOptions
 from .widgets.dialogs import Dialogs
 from .widgets.help_dialog import HelpDialog
@@ -83,24 +82,23 @@ class MainWindow(QMainWindow):
     # -- layout -------------------------------------------------------------------
     def _build_widgets(self) -> None:
         a = self.actions
-        self.canvas_slot = CanvasSlot(self)
+        self.canvas_slot = CanvasSlot(self.workspace, self.after_first_paint, self)
         self.setCentralWidget(self.canvas_slot)
         self.image_list = ImageListPanel(parent=self)
         self.review_panel = ReviewPanel(a["approve"], a["reject"], a["next_unreviewed"], a["next_uncertain"])
         self.model_panel = ModelPanel(a["load_default_model"], a["load_checkpoint"], a["propose_current"])
         self.summary_panel = SummaryPanel()
         self.tool_options = ToolOptionsPanel()
-        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
-        self.docks = {
-            "images": add_dock(self, "images", "Images", self.image_list, left, scroll=False),
-            "model": add_dock(self, "model", "Model", self.model_panel, right),
-            "tools": add_dock(self, "tools", "Tools", self.tool_options, right),
-            "review": add_dock(self, "review", "Review", self.review_panel, right),
-            "summary": add_dock(self, "summary", "Summary", self.summary_panel, right),
-        }
-        # Review and Summary share one place (tabs) so the right column fits a 768-pixel screen.
-        self.tabifyDockWidget(self.docks["review"], self.docks["summary"])
-        self.docks["review"].raise_()
+        self.docks = build_docks(
+            self,
+            self.image_list,
+            {
+                "model": ("Model", self.model_panel),
+                "tools": ("Tools", self.tool_options),
+                "review": ("Review", self.review_panel),
+                "summary": ("Summary", self.summary_panel),
+            },
+        )
         self.progress = JobProgress()
         self.device_label = QLabel("Device: –")
         self.view_options = ViewOptions(
@@ -134,12 +132,7 @@ class MainWindow(QMainWindow):
         self.view_options.apply(prefs)
         self.proposals.set_threshold(prefs.threshold)
         self.model_panel.set_threshold(self.proposals.threshold, emit=False)
-        geometry, state = read_layout(self.settings)
-        screen = self.screen()
-        restored = geometry is not None and self.restoreGeometry(geometry)
-        if not restored and screen is not None:
-            self.setGeometry(first_geometry(screen.availableGeometry()))
-        self._first_layout = state is None or not self.restoreState(state)
+        self._first_layout = not restore_layout(self, self.settings)
 
     # -- the canvas (built when first needed) -------------------------------------
     @property
@@ -150,59 +143,16 @@ class MainWindow(QMainWindow):
         from .widgets.pointer_status import PointerStatus
 
         self.view_options.attach(canvas)
-        self.pointer_status = PointerStatus(canvas, self._probability)
-        self.statusBar().insertPermanentWidget(0, self.pointer_status)
-        canvas.editCommitted.connect(self.workspace.apply_edit)
+        self.pointer_status = pointer = PointerStatus(canvas, self._probability)
+        self.statusBar().insertPermanentWidget(0, pointer)
         canvas.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 4000))
-        self.workspace.maskChanged.connect(canvas.refresh_region)
-        self.workspace.maskChanged.connect(
-            lambda *_box: self.pointer_status and self.pointer_status.refresh()
-        )
-        self.workspace.imageCleared.connect(self.pointer_status.clear_readout)
-        # Show what arrived while the canvas was being built.
-        ws = self.workspace
-        if ws.project is not None and ws.key is not None and ws.session is not None:
-            self._show_on_canvas(canvas, ws.project.load_image(ws.key), ws.session.mask, ws.proposal)
-        else:
-            self._clear_canvas(canvas)
+        self.workspace.maskChanged.connect(lambda *_box: pointer.refresh())
+        self.workspace.imageCleared.connect(pointer.clear_readout)
 
     # -- wiring -------------------------------------------------------------------
     def _connect(self) -> None:
-        ws, rv, pr, a = self.workspace, self.review, self.proposals, self.actions
-        a.connect("open_folder", self.open_folder_dialog)
-        a.connect("choose_state_dir", ws.choose_state_dir)
-        a.connect("quit", self.close)
-        a.connect("undo", ws.undo)
-        a.connect("redo", ws.redo)
-        a.connect("next_image", lambda: self._step(1))
-        a.connect("previous_image", lambda: self._step(-1))
-        a.connect("approve", rv.approve)
-        a.connect("reject", rv.reject)
-        a.connect("next_unreviewed", rv.next_unreviewed)
-        a.connect("next_uncertain", rv.next_uncertain)
-        a.connect("propose_current", pr.propose_current)
-        a.connect("propose_selection", lambda: pr.propose_selection(self.image_list.selected_keys()))
-        a.connect("propose_unreviewed", pr.propose_unreviewed)
-        a.connect("cancel_job", self._cancel)
-        for spec in tool_actions():
-            a.connect(spec.name, lambda t=spec.name: self.canvas.set_tool(t.removeprefix("tool_")))
-        a.connect("brush_smaller", lambda: self.canvas.step_brush_size(-1))
-        a.connect("brush_larger", lambda: self.canvas.step_brush_size(1))
-        a.connect("fill_holes", lambda: self.canvas.run_operation("fill_holes"))
-        a.connect("clear_mask", lambda: self.canvas.run_operation("clear"))
-        a.connect("load_default_model", pr.load_default_model)
-        a.connect("load_checkpoint", pr.load_checkpoint)
-        a.connect("threshold_up", lambda: pr.step_threshold(0.05))
-        a.connect("threshold_down", lambda: pr.step_threshold(-0.05))
-        for mode in ("mask", "outline", "probability", "uncertainty", "none"):
-            a.connect(f"view_{mode}", lambda m=mode: self.model_panel.set_view_mode(m.upper()))
-        a.connect("fit_to_window", lambda: self.canvas.fit_to_window())
-        a.connect("export_dialog", self.exports.export_dialog)
-        for fmt in FORMATS:
-            a.connect(f"export_{fmt.name}", lambda n=fmt.name: self.exports.export([n]))
-        a.connect("shortcuts", self.show_shortcuts)
-        a.connect("about", self.show_about)
-
+        ws, rv, pr = self.workspace, self.review, self.proposals
+        connect_commands(self)
         self.canvas_slot.canvasReady.connect(self._on_canvas_ready)
         ws.projectOpened.connect(self._on_project_opened)
         ws.imageShown.connect(self._on_image_shown)
@@ -242,39 +192,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Med-DisSeg Studio — {self.workspace.project_folder()}")
         self._summary_timer.start()
 
-    def _on_image_shown(
-        self, key: str, image: np.ndarray, mask: np.ndarray, proposal: Proposal | None
-    ) -> None:
-        canvas = self.canvas_slot.canvas
-        if canvas is None:
-            # Shown on the canvas once it is built (_on_canvas_ready); pyqtgraph loads after the first paint.
-            self.after_first_paint(self.canvas_slot.preload)
-        else:
-            self._show_on_canvas(canvas, image, mask, proposal)
+    def _on_image_shown(self, key: str, *_shown: object) -> None:
         self.image_list.select_key(key, emit=False)
         self._show_entry()
         self._update_actions()
 
-    @staticmethod
-    def _show_on_canvas(
-        canvas: MaskCanvas, image: np.ndarray, mask: np.ndarray, proposal: Proposal | None
-    ) -> None:
-        canvas.set_image(image)
-        canvas.set_mask(mask)
-        canvas.set_probability(None if proposal is None else proposal.probability)
-        canvas.set_uncertainty(None if proposal is None else proposal.uncertainty)
-
-    @staticmethod
-    def _clear_canvas(canvas: MaskCanvas) -> None:
-        # A dark placeholder, so the previous image never looks like the (unreadable) current one.
-        canvas.set_image(np.full((64, 64, 3), 32, np.uint8))
-        canvas.set_mask(None)
-        canvas.set_probability(None)
-        canvas.set_uncertainty(None)
-
     def _on_image_cleared(self) -> None:
-        if self.canvas_slot.canvas is not None:
-            self._clear_canvas(self.canvas_slot.canvas)
         self._show_entry()
         self._update_actions()
 
@@ -315,13 +238,14 @@ class MainWindow(QMainWindow):
         proposal = self.workspace.proposal
         return None if proposal is None else proposal.probability
 
-    def _cancel(self) -> None:
+    def cancel_current(self) -> None:
+        """Esc: cancel the running job, else the canvas interaction in progress."""
         if self.jobs.busy:
             self.jobs.cancel()
         elif self.canvas_slot.canvas is not None:
             self.canvas_slot.canvas.cancel_interaction()
 
-    def _step(self, offset: int) -> None:
+    def step_image(self, offset: int) -> None:
         key = self.image_list.step(offset)
         if key is not None:
             self.workspace.show_image(key)
@@ -370,7 +294,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         write_preferences(self.settings, self.view_options.current(self.proposals.threshold))
-        write_layout(self.settings, self.saveGeometry(), self.saveState())
+        save_layout(self, self.settings)
         self.settings.sync()
         # Stop background work first, then write pending autosaves and close the state.
         self.jobs.shutdown()

@@ -99,7 +99,7 @@ class JobQueue(QObject):
             self._running[0].cancel()
             self.message.emit("Cancelling after the current item…")
 
-    def shutdown(self, msecs: int = 30_000) -> None:
+    def shutdown(self, msecs: int | None = None) -> None:
         """Cancel and wait for the running job (window close); later submissions are ignored."""
         self._closed = True
         self.cancel()

@@ -225,7 +225,7 @@ class ProposalController(QObject):
         else:
             self.loadingChanged.emit(False)
 
-    def shutdown(self, msecs: int = 30_000) -> None:
+    def shutdown(self, msecs: int | None = None) -> None:
         """Wait for a model that is still loading (window close): no thread outlives the window."""
         self._closed = True
         self._next_load = None

@@ -28,7 +28,7 @@ class FirstShow(QObject):
             QTimer.singleShot(0, lambda: self.inspect_and_close(watched))
         return False
 
-    def inspect_and_close(self, window: QMainWindow, tries: int = 500) -> None:
+    def inspect_and_close(self, window: QMainWindow, tries: int = 6000) -> None:
         if not window.proposals.loading and tries > 0:  # its start is queued just after the show
             QTimer.singleShot(10, lambda: self.inspect_and_close(window, tries - 1))
             return
