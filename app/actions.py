@@ -1,7 +1,8 @@
 """Every user command as a named QAction with a keyboard shortcut.
 
-The table ``ACTIONS`` is the single source of truth: menus are built from it, the help
-dialog (F1) lists it, and a test checks that every action has a unique shortcut.
+The table ``ACTIONS`` (with one action per edit tool and one per export format, both derived
+from their registries) is the single source of truth: menus are built from it, the help dialog
+(F1) lists it, and a test checks that every action has a unique shortcut.
 """
 
 from __future__ import annotations
@@ -106,6 +107,34 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Load a .safetensors or authors' .pth checkpoint",
     ),
     ActionSpec(
+        "get_model",
+        "&Get a model…",
+        ("Ctrl+G",),
+        "Model",
+        "The shipped default, a download, a file, or training on the approved images",
+    ),
+    ActionSpec(
+        "switch_model",
+        "S&witch model…",
+        ("Ctrl+M",),
+        "Model",
+        "Choose another registered model for this folder",
+    ),
+    ActionSpec(
+        "rollback_model",
+        "Roll &back model",
+        ("Ctrl+Shift+M",),
+        "Model",
+        "Go back to the folder's previous model",
+    ),
+    ActionSpec(
+        "finetune",
+        "&Fine-tune on approved images…",
+        ("Ctrl+T",),
+        "Model",
+        "Train a better model on the approved images, in the background",
+    ),
+    ActionSpec(
         "threshold_up", "Raise threshold", ("Ctrl+]",), "Model", "Raise the proposal threshold by 0.05"
     ),
     ActionSpec(
@@ -118,12 +147,6 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("view_none", "Hide overlay", ("5",), "View", "Image only"),
     ActionSpec("fit_to_window", "&Fit to window", ("Ctrl+0",), "View", "Zoom to fit the image"),
     ActionSpec("export_dialog", "&Export…", ("Ctrl+E",), "Export", "Choose formats and a folder", "export"),
-    ActionSpec(
-        "export_authors", "Authors' &layout…", ("Ctrl+1",), "Export", "images/ and masks/ like Kvasir-SEG"
-    ),
-    ActionSpec("export_coco", "&COCO JSON…", ("Ctrl+2",), "Export", "COCO instances with RLE masks"),
-    ActionSpec("export_overlays", "&Overlays…", ("Ctrl+3",), "Export", "Images with the mask drawn over"),
-    ActionSpec("export_csv", "C&SV summary…", ("Ctrl+4",), "Export", "Per-image status and agreement table"),
     ActionSpec(
         "shortcuts", "&Keyboard shortcuts", ("F1",), "Help", "List every command and its keys", "help"
     ),
@@ -142,9 +165,19 @@ def tool_actions() -> tuple[ActionSpec, ...]:
     )
 
 
+def export_actions() -> tuple[ActionSpec, ...]:
+    """One action per export format of the ``FORMATS`` registry (Ctrl+1, Ctrl+2… in its order)."""
+    from .export.formats import FORMATS
+
+    return tuple(
+        ActionSpec(f"export_{fmt.name}", f"{fmt.label}…", (f"Ctrl+{i}",), "Export", fmt.description)
+        for i, fmt in enumerate(FORMATS, start=1)
+    )
+
+
 def all_actions() -> tuple[ActionSpec, ...]:
-    """The fixed commands plus the tool commands, in menu order."""
-    return tool_actions() + ACTIONS
+    """The tool commands, the fixed commands and the export formats, in menu order."""
+    return tool_actions() + ACTIONS + export_actions()
 
 
 def shortcut_text(spec: ActionSpec) -> str:

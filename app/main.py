@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, crash
+from .workers.threads import passive_openmp_wait
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -44,6 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         guard.close()
         return 1
+    # Before torch loads: idle OpenMP threads sleep instead of spinning on the cores the GUI and a
+    # fine-tuning run need (see workers/threads.py).
+    passive_openmp_wait()
     # Qt is imported only now, so `--help` and `--version` work without a display.
     from PySide6.QtWidgets import QApplication
 
@@ -52,13 +56,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Med-DisSeg Studio")
     app.setOrganizationName("Med-DisSeg")
+    # Nothing here imports torch or pyqtgraph: the window is painted first; then the model loads on
+    # a background thread and the canvas module is imported on another (see MainWindow.after_first_paint).
     window = MainWindow(load_default_model=args.checkpoint is None)
     guard.attach(window)
-    if args.checkpoint is not None:
-        window.jobs.load_checkpoint(args.checkpoint)
     window.show()
+    if args.checkpoint is not None:
+        checkpoint = args.checkpoint
+        window.after_first_paint(lambda: window.proposals.load_checkpoint(checkpoint))
     if args.folder is not None:
-        window.open_folder(args.folder, args.state_dir)
+        # Also after the first paint: listing and decoding the first image need not delay the window.
+        folder, state_dir = args.folder, args.state_dir
+        window.after_first_paint(lambda: window.open_folder(folder, state_dir))
     try:
         return int(app.exec())
     finally:

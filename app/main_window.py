@@ -1,43 +1,60 @@
-"""The main window: composes the panels, the canvas, the actions and the controllers.
+"""The main window: composes the panels, the canvas, the actions and the control layer.
 
-Thin on purpose: behaviour lives in :mod:`controller` (project, review, editing) and
-:mod:`controller_jobs` (model, proposals, export); this module only lays out widgets
-and connects signals.
+Thin on purpose: behaviour lives in :mod:`meddisseg_studio.control`; this module lays out the
+widgets (panels as docks, see :mod:`.docks`), applies the preferences and connects signals. The
+model and fine-tuning dialogs and the Jobs panel are wired in :mod:`.model_windows`.
+The canvas is built when first needed (:mod:`.canvas_slot`), so the window shows before
+pyqtgraph is imported; the model loads in the background after the first show.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtWidgets import QLabel, QMainWindow
 
 from . import __version__
-from .actions import MENUS, ActionRegistry, tool_actions
-from .controller import StudioController
-from .controller_jobs import JobController
-from .controller_prefs import open_settings, restore_window, save_window
-from .controller_view import ViewOptions
-from .state.display import DisplayLevels
-from .state.reject_reasons import reasons_from_setting
+from .actions import MENUS, ActionRegistry
+from .canvas_slot import CanvasSlot
+from .commands import connect_commands
+from .control.errors import ErrorReporter
+from .control.exports import ExportController
+from .control.finetune import FineTuneControl
+from .control.jobs import JobQueue
+from .control.models import ModelsControl
+from .control.proposals import ProposalController
+from .control.review import ReviewController
+from .control.workspace import Workspace
+from .docks import add_dock, build_docks, fit_to_screen, restore_layout, save_layout, share_column
+from .model_windows import ModelWindows
+from .settings import Preferences, export_options, open_settings, read_preferences, write_preferences
 from .tools import gesture_rows, tool_names
-from .widgets.canvas import MaskCanvas, ViewMode
+from .view_options import ViewOptions
 from .widgets.dialogs import Dialogs
 from .widgets.display_levels import DisplayLevelsPanel
 from .widgets.help_dialog import HelpDialog
 from .widgets.icons import app_icon, icon
 from .widgets.image_list import ImageListPanel
+from .widgets.jobs_panel import JobsPanel
 from .widgets.model_panel import ModelPanel
-from .widgets.pointer_status import PointerStatus
 from .widgets.progress import JobProgress
 from .widgets.review_panel import ReviewPanel
 from .widgets.summary_panel import SummaryPanel
 from .widgets.tool_bar import ToolBar
 from .widgets.tool_options import ToolOptionsPanel
-from .widgets.tool_status import ToolStatus
+
+if TYPE_CHECKING:
+    from .widgets.canvas import MaskCanvas
+    from .widgets.pointer_status import PointerStatus
+    from .widgets.tool_status import ToolStatus
+
+MESSAGE_MS = 8000
+DEVICE_LABEL_WIDTH = 320  # pixels
 
 
 class MainWindow(QMainWindow):
@@ -52,62 +69,72 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Med-DisSeg Studio")
         self.setWindowIcon(app_icon())
         self.dialogs = dialogs or Dialogs(self)
-        self.studio = StudioController(self.dialogs, self)
-        self.jobs = JobController(self.studio, self)
+        self.errors = ErrorReporter(self.dialogs, self)
+        self.jobs = JobQueue(self)
+        self.workspace = Workspace(self.errors, self)
+        self.review = ReviewController(self.workspace, self)
+        self.proposals = ProposalController(self.workspace, self.jobs, self)
+        self.exports = ExportController(self.workspace, self.jobs, self)
+        self.models = ModelsControl(self.workspace, self.proposals, self)
+        self.finetune = FineTuneControl(self.models, self)
         self.actions = ActionRegistry(self, icon_for=icon)
+        self.pointer_status: PointerStatus | None = None
+        self.tool_status: ToolStatus | None = None
+        self.prefs = Preferences()  # what the last session saved (see _restore)
+        self._load_default_model = load_default_model
+        self._shown_once = False
+        # Work that must not compete with the first paint (torch and pyqtgraph imports); None once painted.
+        self._after_paint: list[Callable[[], object]] | None = []
+        self.installEventFilter(self)
         self._build_widgets()
         self._build_menus()
         self._connect()
-        self.resize(1400, 860)
         self.settings = settings if settings is not None else open_settings()
-        restore_window(self, self.settings)
-        self.studio.reject_reasons = reasons_from_setting(self.settings.value("review/reject_reasons"))
-        # -- models and fine-tuning (issue 10): Model menu entries, jobs dock, remembered model --
-        from .control.finetune import FineTuneControl
-        from .control.models import ModelsControl
-
-        self.models = ModelsControl(self)
-        self.finetune = FineTuneControl(self, self.models)
-        if load_default_model:
-            self.jobs.try_default_model()
-            self.models.startup()
+        self._restore()
 
     # -- layout -------------------------------------------------------------------
     def _build_widgets(self) -> None:
         a = self.actions
-        self.canvas = MaskCanvas()
-        self.setCentralWidget(self.canvas)
+        self.canvas_slot = CanvasSlot(self.workspace, self.after_first_paint, self)
+        self.setCentralWidget(self.canvas_slot)
         self.image_list = ImageListPanel(parent=self)
         self.review_panel = ReviewPanel(a["approve"], a["reject"], a["next_unreviewed"], a["next_uncertain"])
         self.model_panel = ModelPanel(a["load_default_model"], a["load_checkpoint"], a["propose_current"])
         self.summary_panel = SummaryPanel()
-        self.tool_options = ToolOptionsPanel((self.canvas.MIN_BRUSH, self.canvas.MAX_BRUSH))
+        self.tool_options = ToolOptionsPanel()
         self.display_panel = DisplayLevelsPanel()
-        self._dock("Images", self.image_list, Qt.DockWidgetArea.LeftDockWidgetArea)
-        side = QWidget()
-        column = QVBoxLayout(side)
-        for panel in (
+        self.docks = build_docks(
+            self,
+            self.image_list,
+            {
+                "model": ("Model", self.model_panel),
+                "tools": ("Tools", self.tool_options),
+                "display": ("Display", self.display_panel),
+                "review": ("Review", self.review_panel),
+                "summary": ("Summary", self.summary_panel),
+            },
+        )
+        # Fine-tuning runs: shown when a job starts (pyqtgraph loads when the panel first shows).
+        self.jobs_panel = JobsPanel()
+        self.docks["jobs"] = add_dock(
+            self, "jobs", "Jobs", self.jobs_panel, Qt.DockWidgetArea.BottomDockWidgetArea, scroll=False
+        )
+        self.docks["jobs"].hide()
+        self.model_windows = ModelWindows(
+            self.models, self.finetune, self.jobs_panel, self.docks["jobs"], self
+        )
+        self.progress = JobProgress()
+        self.device_label = QLabel("Device: –")
+        self.view_options = ViewOptions(
             self.model_panel,
             self.tool_options,
             self.display_panel,
-            self.review_panel,
-            self.summary_panel,
-        ):
-            column.addWidget(panel)
-        scroll = QScrollArea()
-        scroll.setWidget(side)
-        scroll.setWidgetResizable(True)
-        self._dock("Review", scroll, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.progress = JobProgress()
-        self.device_label = QLabel("Device: –")
-        self.pointer_status = PointerStatus(self.canvas, self._probability)
-        self.view_options = ViewOptions(
-            self.canvas, self.model_panel, self.tool_options, self.dialogs, a["remove_islands"], self
+            self.image_list.thumbnails,
+            self.dialogs,
+            a["remove_islands"],
+            self,
         )
-        # The active tool's name, size and hint; status messages cover it for a few seconds.
-        self.tool_status = ToolStatus(self.canvas)
-        self.statusBar().addWidget(self.tool_status, 1)
-        for widget in (self.pointer_status, self.progress, self.device_label):
+        for widget in (self.progress, self.device_label):
             self.statusBar().addPermanentWidget(widget)
         # Summary over 10,000 entries is cheap but not free: coalesce bursts of changes.
         self._summary_timer = QTimer(self)
@@ -115,90 +142,90 @@ class MainWindow(QMainWindow):
         self._summary_timer.setInterval(100)
         self._summary_timer.timeout.connect(self.update_summary)
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock_{title}")
-        dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.addDockWidget(area, dock)
-
     def _build_menus(self) -> None:
         for title in MENUS:
             menu = self.menuBar().addMenu(f"&{title}")
             for action in self.actions.in_menu(title):
                 menu.addAction(action)
+            if title == "View":
+                panels = menu.addMenu("&Panels")
+                for dock in self.docks.values():
+                    panels.addAction(dock.toggleViewAction())
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("toolbar_main")
         for name in ("open_folder", "undo", "redo", "propose_current", "approve", "reject", "export_dialog"):
             toolbar.addAction(self.actions[name])
+        # One checkable button per tool, sharing the Tools menu's actions (and their check state).
         self.tool_bar = ToolBar({name: self.actions[f"tool_{name}"] for name in tool_names()}, self)
         self.addToolBar(self.tool_bar)
 
+    def _restore(self) -> None:
+        """Preferences and layout from the last session; a first start fits the screen."""
+        self.prefs = prefs = read_preferences(self.settings)
+        self.view_options.apply(prefs)
+        self.proposals.set_threshold(prefs.threshold)
+        self.model_panel.set_threshold(self.proposals.threshold, emit=False)
+        self.review.reject_reasons = prefs.reject_reasons
+        self.workspace.min_lesion_area = prefs.min_lesion_area
+        self.exports.options = lambda: export_options(self.preferences())
+        self._first_layout = not restore_layout(self, self.settings)
+
+    # -- the canvas (built when first needed) -------------------------------------
+    @property
+    def canvas(self) -> MaskCanvas:
+        return self.canvas_slot.build()
+
+    def preferences(self) -> Preferences:
+        """The preferences now: the saved ones with the values on screen."""
+        return self.view_options.current(self.proposals.threshold, self.prefs)
+
+    def _on_canvas_ready(self, canvas: MaskCanvas) -> None:
+        from .widgets.pointer_status import PointerStatus
+        from .widgets.tool_status import ToolStatus
+
+        self.view_options.attach(canvas)
+        # The active tool's name, size and hint; status messages cover it for a few seconds.
+        self.tool_status = ToolStatus(canvas)
+        self.statusBar().addWidget(self.tool_status, 1)
+        canvas.toolChanged.connect(self.tool_bar.set_current)
+        self.tool_bar.set_current(canvas.tool.name)
+        self.pointer_status = pointer = PointerStatus(canvas, self._probability)
+        self.statusBar().insertPermanentWidget(0, pointer)
+        canvas.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 4000))
+        self.workspace.maskChanged.connect(lambda *_box: pointer.refresh())
+        self.workspace.imageCleared.connect(pointer.clear_readout)
+
     # -- wiring -------------------------------------------------------------------
     def _connect(self) -> None:
-        s, j, a = self.studio, self.jobs, self.actions
-        a.connect("open_folder", self.open_folder_dialog)
-        a.connect("choose_state_dir", s.choose_state_dir)
-        a.connect("quit", self.close)
-        a.connect("undo", s.undo)
-        a.connect("redo", s.redo)
-        a.connect("next_image", lambda: self._step(1))
-        a.connect("previous_image", lambda: self._step(-1))
-        a.connect("approve", s.approve)
-        a.connect("reject", s.reject)
-        a.connect("next_unreviewed", s.next_unreviewed)
-        a.connect("next_uncertain", s.next_uncertain)
-        a.connect("propose_current", j.propose_current)
-        a.connect("propose_selection", lambda: j.propose(self.image_list.selected_keys()))
-        a.connect("propose_unreviewed", j.propose_unreviewed)
-        a.connect("cancel_job", self._cancel)
-        for spec in tool_actions():
-            a.connect(spec.name, lambda t=spec.name: self.canvas.set_tool(t.removeprefix("tool_")))
-        a.connect("brush_smaller", lambda: self.canvas.step_brush_size(-1))
-        a.connect("brush_larger", lambda: self.canvas.step_brush_size(1))
-        a.connect("fill_holes", lambda: self.canvas.run_operation("fill_holes"))
-        a.connect("clear_mask", lambda: self.canvas.run_operation("clear"))
-        a.connect("load_default_model", j.load_default_model)
-        a.connect("load_checkpoint", j.load_checkpoint)
-        a.connect("threshold_up", lambda: self._nudge_threshold(0.05))
-        a.connect("threshold_down", lambda: self._nudge_threshold(-0.05))
-        for mode in ("mask", "outline", "probability", "uncertainty", "none"):
-            a.connect(f"view_{mode}", lambda m=mode: self.model_panel.set_view_mode(m.upper()))
-        a.connect("fit_to_window", self.canvas.fit_to_window)
-        a.connect("export_dialog", self.export_dialog)
-        for name in ("authors", "coco", "overlays", "csv"):
-            a.connect(f"export_{name}", lambda n=name: j.export([n]))
-        a.connect("shortcuts", self.show_shortcuts)
-        a.connect("about", self.show_about)
-
-        s.projectOpened.connect(self._on_project_opened)
-        s.imageShown.connect(self._on_image_shown)
-        s.imageCleared.connect(self._on_image_cleared)
-        s.maskChanged.connect(self.canvas.refresh_region)
-        s.maskChanged.connect(lambda *_box: self._update_actions())
-        s.entryChanged.connect(self._on_entry_changed)
-        s.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.image_list.imageActivated.connect(s.show_image)
-        self.review_panel.imageActivated.connect(s.show_image)
-        self.canvas.editCommitted.connect(s.apply_edit)
-        self.canvas.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 4000))
-        self.canvas.toolChanged.connect(self.tool_bar.set_current)
-        self.display_panel.levelsChanged.connect(self._on_display_levels)
-        self.display_panel.autoRequested.connect(self._on_auto_levels)
-        self.model_panel.thresholdChanged.connect(self._on_threshold)
-        self.model_panel.viewModeChanged.connect(lambda name: self.canvas.set_view_mode(ViewMode[name]))
-        s.maskChanged.connect(lambda *_box: self.pointer_status.refresh())
-        s.imageCleared.connect(self.pointer_status.clear_readout)
-        j.modelChanged.connect(self.model_panel.show_model)
-        j.deviceChanged.connect(self._on_device)
-        j.jobStarted.connect(self.progress.begin)
-        j.jobProgress.connect(self.progress.update_progress)
-        j.jobFinished.connect(lambda _summary: self.progress.end())
-        self.progress.cancelRequested.connect(j.cancel)
+        ws, rv, pr = self.workspace, self.review, self.proposals
+        connect_commands(self)
+        self.canvas_slot.canvasReady.connect(self._on_canvas_ready)
+        ws.projectOpened.connect(self._on_project_opened)
+        ws.imageShown.connect(self._on_image_shown)
+        ws.imageCleared.connect(self._on_image_cleared)
+        ws.maskChanged.connect(lambda *_box: self._update_actions())
+        ws.entryChanged.connect(self._on_entry_changed)
+        for source in (self.errors, ws, rv, pr, self.exports, self.jobs, self.models, self.finetune):
+            source.message.connect(self.show_message)
+        # The end of a proposal batch stays in the status bar until the next message.
+        pr.batchFinished.connect(lambda text: self.statusBar().showMessage(text))
+        self.image_list.imageActivated.connect(ws.show_image)
+        self.review_panel.imageActivated.connect(ws.show_image)
+        self.model_panel.thresholdChanged.connect(pr.set_threshold)
+        pr.thresholdChanged.connect(lambda value: self.model_panel.set_threshold(value, emit=False))
+        pr.modelChanged.connect(self.model_panel.show_model)
+        pr.deviceChanged.connect(self._on_device)
+        self.jobs.jobStarted.connect(self.progress.begin)
+        self.jobs.jobProgress.connect(self.progress.update_progress)
+        self.jobs.jobFinished.connect(lambda _summary: self.progress.end())
+        self.progress.cancelRequested.connect(self.jobs.cancel)
 
     # -- slots --------------------------------------------------------------------
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, MESSAGE_MS)
+
     def open_folder(self, folder: Path | str, state_dir: Path | str | None = None) -> None:
-        self.studio.open_folder(folder, state_dir)
+        self.workspace.open_folder(folder, state_dir)
 
     def open_folder_dialog(self) -> None:
         folder = self.dialogs.choose_folder("Open image folder")
@@ -206,97 +233,68 @@ class MainWindow(QMainWindow):
             self.open_folder(folder)
 
     def _on_project_opened(self) -> None:
-        project = self.studio.project
+        project = self.workspace.project
         self.image_list.set_entries(project.entries if project is not None else [])
-        self.setWindowTitle(f"Med-DisSeg Studio — {self.studio.project_folder()}")
+        self.setWindowTitle(f"Med-DisSeg Studio — {self.workspace.project_folder()}")
         self._summary_timer.start()
 
-    def _on_image_shown(self, key: str, image: Any, mask: Any, proposal: Any) -> None:
-        self.canvas.set_image(image)
-        self.canvas.set_mask(mask)
-        self.canvas.set_probability(None if proposal is None else proposal.probability)
-        self.canvas.set_uncertainty(None if proposal is None else proposal.uncertainty)
-        if proposal is not None:
-            self.model_panel.set_threshold(proposal.threshold, emit=False)
+    def _on_image_shown(self, key: str, *_shown: object) -> None:
         self.image_list.select_key(key, emit=False)
         self._show_entry()
         self._update_actions()
 
     def _on_image_cleared(self) -> None:
-        # A dark placeholder, so the previous image never looks like the (unreadable) current one.
-        self.canvas.set_image(np.full((64, 64, 3), 32, np.uint8))
-        self.canvas.set_mask(None)
-        self.canvas.set_probability(None)
-        self.canvas.set_uncertainty(None)
         self._show_entry()
         self._update_actions()
 
     def _on_entry_changed(self, key: str) -> None:
         self.image_list.refresh(key or None)
-        if not key or key == self.studio.key:
+        if not key or key == self.workspace.key:
             self._show_entry()
         self._summary_timer.start()
 
     def _update_actions(self) -> None:
         """Grey out what cannot run now (a greyed action's shortcut does nothing either)."""
-        session = self.studio.session
+        session = self.workspace.session
         self.actions["undo"].setEnabled(session is not None and session.can_undo)
         self.actions["redo"].setEnabled(session is not None and session.can_redo)
         for name in ("approve", "reject", "propose_current"):
-            self.actions[name].setEnabled(self.studio.key is not None and session is not None)
+            self.actions[name].setEnabled(self.workspace.key is not None and session is not None)
 
     def _show_entry(self) -> None:
-        entry = self.studio.entry()
+        entry = self.workspace.entry()
         self.review_panel.show_entry(entry)
         self.summary_panel.show_entry(entry)
 
     def update_summary(self) -> None:
-        project = self.studio.project
+        project = self.workspace.project
         self.summary_panel.show_summary(project.summary() if project is not None else None)
         if project is not None:
             self.review_panel.set_queue(project.entry(k) for k in project.review_queue()[:200])
 
     def _on_device(self, text: str) -> None:
-        self.device_label.setText(f"Device: {text}")
+        # Elided, full text in the tooltip: a long CPU name must not widen the window off a small screen.
+        full = f"Device: {text}"
+        self.device_label.setToolTip(full)
+        metrics = self.device_label.fontMetrics()
+        self.device_label.setText(metrics.elidedText(full, Qt.TextElideMode.ElideMiddle, DEVICE_LABEL_WIDTH))
         self.model_panel.show_device(text)
 
     def _probability(self) -> np.ndarray | None:
-        proposal = self.studio.proposal
+        proposal = self.workspace.proposal
         return None if proposal is None else proposal.probability
 
-    def _on_threshold(self, value: float) -> None:
-        self.jobs.threshold = value
-        self.studio.set_threshold(value)
-
-    def _nudge_threshold(self, delta: float) -> None:
-        self.model_panel.set_threshold(min(max(self.model_panel.threshold_value() + delta, 0.01), 0.99))
-        self.model_panel.flush()
-
-    def _on_display_levels(self, levels: DisplayLevels) -> None:
-        # Display only: proposals read the file through the model-input rule, never these pixels.
-        self.canvas.set_display_levels(levels)
-        self.image_list.thumbnails.set_levels(levels)
-
-    def _on_auto_levels(self) -> None:
-        levels = self.canvas.auto_display_levels()
-        self.display_panel.show_levels(levels)
-        self.image_list.thumbnails.set_levels(levels)
-
-    def _cancel(self) -> None:
+    def cancel_current(self) -> None:
+        """Esc: cancel the running job, else the canvas interaction in progress."""
         if self.jobs.busy:
             self.jobs.cancel()
-        else:
-            self.canvas.cancel_interaction()
+        elif self.canvas_slot.canvas is not None:
+            self.canvas_slot.canvas.cancel_interaction()
 
-    def _step(self, offset: int) -> None:
+    def step_image(self, offset: int) -> None:
         key = self.image_list.step(offset)
         if key is not None:
-            self.studio.show_image(key)
-
-    def export_dialog(self) -> None:
-        choice = self.dialogs.choose_export()
-        if choice is not None:
-            self.jobs.export(*choice)
+            self.workspace.show_image(key)
 
     def show_shortcuts(self) -> HelpDialog:
         dialog = HelpDialog(self.actions.rows(), self, gestures=gesture_rows())
@@ -311,15 +309,50 @@ class MainWindow(QMainWindow):
             "Model weights trained on Kvasir-SEG are for research and education only.",
         )
 
+    # -- window events ------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            fit_to_screen(self)  # a layout saved on a larger screen must not overflow this one
+            if self._first_layout:
+                # First start: the Model and Tools panels get the height they need, Review the rest.
+                column = [self.docks[name] for name in ("model", "tools", "display", "review")]
+                share_column(self, column)
+            if self._load_default_model:
+                # The remembered default model, else the shipped one, else "Get a model"; torch is
+                # imported on background threads, and only once the window is painted.
+                self.after_first_paint(self.models.startup)
+
+    def after_first_paint(self, work: Callable[[], object]) -> None:
+        """Run ``work`` once the window has been painted (at once if it has been)."""
+        if self._after_paint is None:
+            work()
+        else:
+            self._after_paint.append(work)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self and event.type() == QEvent.Type.Paint and self._after_paint is not None:
+            self.removeEventFilter(self)
+            pending, self._after_paint = self._after_paint, None
+            # Queued: this paint completes first; the heavy imports then run on their threads.
+            for work in pending:
+                QTimer.singleShot(0, work)
+        return super().eventFilter(watched, event)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if not self.finetune.confirm_close():  # issue 10: a running job asks first
+        if not self.finetune.confirm_close():  # a running fine-tuning job asks first
             event.ignore()
             return
-        self.models.shutdown()
-        save_window(self, self.settings)
+        write_preferences(self.settings, self.preferences())
+        save_layout(self, self.settings)
+        self.settings.sync()
         # Stop background work first, then write pending autosaves and close the state.
+        self.model_windows.close()
+        self.models.shutdown()
         self.jobs.shutdown()
-        if not self.studio.flush() and not self.dialogs.confirm(
+        self.proposals.shutdown()
+        if not self.workspace.flush() and not self.dialogs.confirm(
             "Unsaved edits",
             "The latest edits could not be written (see the previous message). Close anyway and lose them?",
             "Close anyway",
@@ -327,7 +360,7 @@ class MainWindow(QMainWindow):
         ):
             event.ignore()
             return
-        self.studio.close_project()
+        self.workspace.close_project()
         self.image_list.thumbnails.drop_queued()
         self.image_list.thumbnails.wait(5000)
         super().closeEvent(event)

@@ -24,10 +24,11 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from meddisseg_studio.tools import ops
-from meddisseg_studio.widgets.canvas import MaskCanvas, ViewMode
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtTest import QTest
+
+from meddisseg_studio.tools import ops
+from meddisseg_studio.widgets.canvas import MaskCanvas, ViewMode
 
 RADII = (5, 20, 60)
 

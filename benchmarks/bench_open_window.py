@@ -38,10 +38,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
     from meddisseg_studio.main_window import MainWindow
     from meddisseg_studio.state import Project
     from meddisseg_studio.widgets.dialogs import ScriptedDialogs
-    from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
     baseline, ours = [], []

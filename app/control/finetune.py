@@ -1,82 +1,97 @@
-"""Fine-tuning on the approved images, in the background: the Qt glue around a job's life.
+"""Fine-tuning on the approved images, in the background: the control around a job's life.
 
 dialog -> job folder (meddisseg_core.models.prepare) -> ``meddisseg train`` in its own process
 group (meddisseg_core.models.jobrun over meddisseg_core.train.client), polled by a timer ->
-jobs panel -> ``meddisseg models finish-job`` in a child process (before/after on the held-out
+Jobs panel -> ``meddisseg models finish-job`` in a child process (before/after on the held-out
 images, registry record with the right parent) -> the before/after dialog -> the new model
 becomes current only if the user accepts. One job at a time; annotation goes on meanwhile.
 Cancel, a crash, a kill or bad data leave the current model and the registry untouched.
+
+Why not a :class:`~.jobs.JobSpec` on the :class:`~.jobs.JobQueue`: that queue runs one
+in-process worker at a time on a thread, and a proposal or export waits behind the running
+one. A fine-tuning run is an OS process group that lasts minutes to hours, must survive its
+own crash, be killed as a tree, and leave proposals and exports free to run meanwhile. So it
+has its own life here: a process polled by a timer, and a claim on the thread budget
+(``workers/threads.py``) so that inference beside it gets the cores that are left.
+
+The dialogs and the Jobs panel are the window's (``model_windows.py``): this module only says
+what to show, through signals.
 """
+
+# ruff: noqa: N815 - Qt signal names are camelCase, as in Qt
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from PySide6.QtCore import QObject, Qt, QTimer, Slot
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from meddisseg_core.errors import MedDisSegError
+from meddisseg_studio.workers.threads import BUDGET, ThreadBudget
 
-from ..controller_guard import guarded
-from ..widgets.compare_dialog import CompareDialog
-from ..widgets.finetune_dialog import SCRATCH, FineTuneDialog, FineTuneSettings
-from ..widgets.jobs_panel import JobsPanel
 from .child import ChildCommand
+from .errors import guarded
+from .finetune_settings import SCRATCH, FineTuneSettings
 from .finetune_speed import SpeedProbe, estimate_args
-from .models import ModelsControl, add_action, approved_keys, model_menu
+from .models import ModelsControl, approved_keys
 
 log = logging.getLogger(__name__)
 POLL_MS = 300
 STOP_GRACE_MS = 10_000  # after a cancel, the job gets this long to stop by itself
 
 
-def job_environment(device: str) -> dict[str, str]:
-    """The child's environment. On the CPU it leaves one core to the app (annotation goes on
-    during the job, and an oversubscribed OpenMP pool can run many times slower)."""
+def job_environment(device: str, threads: int) -> dict[str, str]:
+    """The child's environment. On the CPU it gets ``threads`` OpenMP threads (the app keeps the
+    rest: annotation goes on during the job, and an oversubscribed OpenMP pool can run many
+    times slower). A user's own OMP_NUM_THREADS wins."""
     env = dict(os.environ)
     if device == "cpu" and "OMP_NUM_THREADS" not in env:
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        env["OMP_NUM_THREADS"] = str(max(1, cores - 1))
+        env["OMP_NUM_THREADS"] = str(threads)
     return env
 
 
+class FineTuneInfo(NamedTuple):
+    """What the fine-tune dialog shows."""
+
+    bases: list[Any]  # registry records a job can start from
+    current_id: str | None
+    approved: int
+    needed: int
+    held_out_note: str | None
+    devices: list[Any]
+
+
 class FineTuneControl(QObject):
-    def __init__(self, window: Any, models: ModelsControl) -> None:
-        super().__init__(window)
-        self.window, self.models = window, models
-        self.studio, self.dialogs = window.studio, window.dialogs
+    jobBegan = Signal(str)  # title
+    jobPoints = Signal(object)  # the run's epoch points so far
+    jobProgress = Signal(int, int, object, object)  # epoch, epochs, images/s, ETA seconds
+    jobStatus = Signal(str)
+    jobLog = Signal(str)
+    jobEnded = Signal(str)
+    # before/after result, current model's name, the new record: the window asks which to keep
+    resultReady = Signal(object, str, object)
+    estimated = Signal(str, object)  # the dialog's speed estimate (text, seconds per epoch)
+    message = Signal(str)
+
+    def __init__(self, models: ModelsControl, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.models = models
+        self.workspace = models.workspace
+        self.errors = models.errors
+        self.dialogs = models.dialogs
+        self.budget: ThreadBudget = BUDGET
         self.run: Any | None = None
         self.finisher: ChildCommand | None = None
         self.speed: SpeedProbe | None = None
-        self.dialog: FineTuneDialog | None = None
-        self.compare_dialog: CompareDialog | None = None
         self.last_result: dict[str, Any] | None = None
-        self.panel = JobsPanel()
-        self.dock = QDockWidget("Jobs", window)
-        self.dock.setObjectName("dock_Jobs")
-        self.dock.setWidget(self.panel)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
-        self.dock.hide()
-        self.panel.cancelRequested.connect(self.cancel)
+        self._release: Callable[[], None] | None = None  # gives the run's cores back
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self._tick)
-        self.action = add_action(
-            model_menu(window), "&Fine-tune on approved images…", self.open_dialog, "Train in the background"
-        )
-        models.trainRequested.connect(self.open_dialog)
-
-    def on_error(self, title: str, text: str) -> None:
-        self.studio.on_error(title, text)
-
-    def on_save_error(self, exc: Exception) -> None:
-        self.studio.on_save_error(exc)
-
-    def on_corrupt_state(self, exc: Exception) -> None:
-        self.studio.on_corrupt_state(exc)
 
     @property
     def busy(self) -> bool:
@@ -84,7 +99,7 @@ class FineTuneControl(QObject):
         return training or (self.finisher is not None and self.finisher.running())
 
     def _folder(self) -> Path:
-        project = self.studio.project
+        project = self.workspace.project
         if project is None:
             raise MedDisSegError("open an image folder and approve some images first")
         if project.read_only:
@@ -92,9 +107,8 @@ class FineTuneControl(QObject):
         return Path(project.state_dir) / "finetune"
 
     # -- the dialog -------------------------------------------------------------------
-    @Slot()
-    @guarded("open the fine-tuning dialog")
-    def open_dialog(self) -> FineTuneDialog | None:
+    def dialog_info(self) -> FineTuneInfo:
+        """What the fine-tune dialog offers; MedDisSegError when no job can start now."""
         from meddisseg_core.models.devices import training_devices
         from meddisseg_core.models.heldout import FILE_NAME, MIN_APPROVED, read_held_out
         from meddisseg_core.models.jobspec import network_kind
@@ -102,7 +116,7 @@ class FineTuneControl(QObject):
         folder = self._folder()
         if self.busy:
             raise MedDisSegError("a fine-tuning job is already running (one at a time): see the Jobs panel")
-        approved = approved_keys(self.studio.project)
+        approved = approved_keys(self.workspace.project)
         held = read_held_out(folder / FILE_NAME)
         note = None
         if held is not None:
@@ -115,14 +129,7 @@ class FineTuneControl(QObject):
                 continue
             bases.append(record)
         current = self.models.current.id if self.models.current is not None else None
-        dialog = FineTuneDialog(
-            bases, current, len(approved), MIN_APPROVED, note, training_devices(), self.window
-        )
-        dialog.measureRequested.connect(self.measure)
-        dialog.accepted.connect(lambda: self.start(dialog.settings()))
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+        return FineTuneInfo(bases, current, len(approved), MIN_APPROVED, note, list(training_devices()))
 
     def _base(self, settings: FineTuneSettings) -> tuple[Any | None, Path | None, int, str]:
         """(record, file, image size, network kind) of the chosen base model."""
@@ -137,14 +144,18 @@ class FineTuneControl(QObject):
     @Slot(object)
     @guarded("measure the training speed")
     def measure(self, settings: FineTuneSettings) -> None:
-        if self.dialog is None:
-            return
         _record, base, size, network = self._base(settings)
-        project = self.studio.project
+        project = self.workspace.project
+        if project is None:
+            return
         approved = approved_keys(project)
         images = [str(project.entry(k).path) for k in approved[: settings.batch_size]]
-        if self.speed is None or self.speed.dialog is not self.dialog:
-            self.speed = SpeedProbe(self.dialog, len(approved), self)
+        if self.speed is not None:
+            if self.speed.running():
+                return
+            self.speed.deleteLater()
+        self.speed = SpeedProbe(len(approved), self)
+        self.speed.estimated.connect(self.estimated)
         self.speed.start(estimate_args(settings, base, size, network, images))
 
     # -- starting and following a job ---------------------------------------------------
@@ -158,8 +169,8 @@ class FineTuneControl(QObject):
         folder = self._folder()
         if self.busy:
             raise MedDisSegError("a fine-tuning job is already running (one at a time)")
-        project = self.studio.project
-        self.studio.flush()
+        project = self.workspace.project
+        self.workspace.flush()
         approved = approved_keys(project)
         held = choose_held_out(folder / FILE_NAME, approved, settings.held_out_fraction)
         train, held_out = partition(held, approved)
@@ -189,16 +200,29 @@ class FineTuneControl(QObject):
         )
         images = {k: ApprovedImage(project.entry(k).path, project.load_mask(k)) for k in (*train, *held_out)}
         spec, job_dir = create_job(folder / "jobs", spec, base_file, images)
-        self.run = FineTuneRun(spec, job_dir, env=job_environment(settings.device))
+        threads = self._training_threads(settings.device)
+        self.run = FineTuneRun(spec, job_dir, env=job_environment(settings.device, threads))
         self.run.start()
+        if settings.device == "cpu":
+            self._release = self.budget.claim(threads * settings.nproc_per_node)
         self.last_result = None
         base = record.name if record is not None else "a new network"
-        self.panel.begin(
+        self.jobBegan.emit(
             f"Fine-tuning {base} on {len(train)} image(s), {len(held_out)} held out — job {spec.job_id}"
         )
-        self.dock.show()
-        self.studio.message.emit(f"Fine-tuning started in the background (job folder {job_dir})")
+        self.message.emit(f"Fine-tuning started in the background (job folder {job_dir})")
         self.timer.start()
+
+    def _training_threads(self, device: str) -> int:
+        """The OpenMP threads of a CPU run: the user's OMP_NUM_THREADS, else the budget's share."""
+        if device == "cpu" and os.environ.get("OMP_NUM_THREADS", "").isdigit():
+            return max(1, int(os.environ["OMP_NUM_THREADS"]))
+        return self.budget.training_threads()
+
+    def _release_cores(self) -> None:
+        release, self._release = self._release, None
+        if release is not None:
+            release()
 
     @Slot()
     def _tick(self) -> None:
@@ -211,21 +235,22 @@ class FineTuneControl(QObject):
         except MedDisSegError as exc:  # unreadable events: stop the job rather than guess
             log.error("job events unreadable: %s", exc)
             run.force_stop()
-        self.panel.show_points(run.points)
+        self.jobPoints.emit(list(run.points))
         if run.points:
             last = run.points[-1]
-            self.panel.show_progress(last.epoch, run.spec.epochs, last.images_per_s, run.eta_s())
-            self.panel.show_status(f"Training: epoch {last.epoch} of {run.spec.epochs} done")
-        self.panel.show_log(run.log_tail())
+            self.jobProgress.emit(last.epoch, run.spec.epochs, last.images_per_s, run.eta_s())
+            self.jobStatus.emit(f"Training: epoch {last.epoch} of {run.spec.epochs} done")
+        self.jobLog.emit(run.log_tail())
         if run.outcome is not None:
             self.timer.stop()
+            self._release_cores()
             self._ended(run.outcome)
 
     def _ended(self, outcome: Any) -> None:
         run = self.run
         if outcome.state == "finished":
             count = len(run.spec.held_out_images)
-            self.panel.show_status(
+            self.jobStatus.emit(
                 f"Training finished. Comparing before and after on {count} held-out image(s)…"
             )
             self.finisher = ChildCommand(
@@ -235,11 +260,13 @@ class FineTuneControl(QObject):
             self.finisher.start()
             return
         self.run = None
-        self.panel.end(f"Job {outcome.state}: {outcome.message.splitlines()[0] if outcome.message else ''}")
+        self.jobEnded.emit(
+            f"Job {outcome.state}: {outcome.message.splitlines()[0] if outcome.message else ''}"
+        )
         if outcome.state == "cancelled":
-            self.studio.message.emit("Fine-tuning cancelled; the current model is unchanged")
+            self.message.emit("Fine-tuning cancelled; the current model is unchanged")
             return
-        self.on_error(
+        self.errors.error(
             "Fine-tuning failed",
             f"{outcome.message}\n\nThe current model is unchanged.\n\n"
             f"End of the job's log:\n{outcome.log_tail}",
@@ -252,8 +279,8 @@ class FineTuneControl(QObject):
         run, self.run = self.run, None
         if code != 0 or run is None:
             tail = "\n".join(output.strip().splitlines()[-12:])
-            self.panel.end("Comparing before and after failed")
-            self.on_error(
+            self.jobEnded.emit("Comparing before and after failed")
+            self.errors.error(
                 "Fine-tuning failed",
                 f"The comparison did not finish:\n{tail}\n\nThe current model is unchanged.",
             )
@@ -263,27 +290,25 @@ class FineTuneControl(QObject):
         self.last_result = result
         new = self.models.registry.get(str(result["new_id"]))
         current = self.models.current.name if self.models.current is not None else "no model"
-        self.panel.end(
+        self.jobEnded.emit(
             f"Done: held-out Dice {result['before']['dice']:.3f} → {result['after']['dice']:.3f} "
             f"({result['difference']['dice']:+.3f}); the new model is saved as {new.id}"
         )
-        dialog = CompareDialog(result, current, new.name, self.window)
-        dialog.finished.connect(lambda _code: self._decided(dialog, new))
-        self.compare_dialog = dialog
-        dialog.open()
+        self.resultReady.emit(result, current, new)
 
-    def _decided(self, dialog: CompareDialog, new: Any) -> None:
-        if dialog.choice() == "new":
+    def decide(self, choice: str, new: Any) -> None:
+        """The user's answer to the before/after comparison: "new" makes the new model current."""
+        if choice == "new":
             self.models.use(new.id)
         else:
-            self.studio.message.emit(f"Kept the current model; {new.id} stays in the registry")
+            self.message.emit(f"Kept the current model; {new.id} stays in the registry")
 
     # -- stopping ---------------------------------------------------------------------
     @Slot()
     def cancel(self) -> None:
         if self.run is not None and self.run.outcome is None:
             self.run.request_stop()
-            self.panel.show_status("Stopping after the current batch…")
+            self.jobStatus.emit("Stopping after the current batch…")
             QTimer.singleShot(STOP_GRACE_MS, self._force_if_running)
         elif self.finisher is not None and self.finisher.running():
             self.finisher.kill()
@@ -311,6 +336,7 @@ class FineTuneControl(QObject):
         if self.run is not None and self.run.outcome is None:
             self.run.force_stop()
             self.run.process.wait(10)
+        self._release_cores()
         if self.finisher is not None:
             self.finisher.kill()
         if self.speed is not None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
-from ..widgets.finetune_dialog import FineTuneDialog, FineTuneSettings
 from .child import ChildCommand
+from .finetune_settings import FineTuneSettings
 
 
 def estimate_args(
@@ -27,11 +27,12 @@ def estimate_args(
 
 
 class SpeedProbe(QObject):
-    """Runs ``meddisseg models estimate`` for one dialog; shows the result in it."""
+    """Runs ``meddisseg models estimate``; reports ``estimated(text, seconds per epoch or None)``."""
 
-    def __init__(self, dialog: FineTuneDialog, approved: int, parent: QObject | None = None) -> None:
+    estimated = Signal(str, object)
+
+    def __init__(self, approved: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.dialog = dialog
         self.approved = approved
         self.child: ChildCommand | None = None
 
@@ -43,7 +44,7 @@ class SpeedProbe(QObject):
             return
         self.child = ChildCommand(args, self)
         self.child.done.connect(self._done)
-        self.dialog.show_estimate("Measuring a few training steps…", None)
+        self.estimated.emit("Measuring a few training steps…", None)
         self.child.start()
 
     def kill(self) -> None:
@@ -57,13 +58,13 @@ class SpeedProbe(QObject):
 
         lines = output.strip().splitlines()
         if code != 0 or not lines:
-            self.dialog.show_estimate(f"Could not measure: {lines[-1] if lines else 'no output'}", None)
+            self.estimated.emit(f"Could not measure: {lines[-1] if lines else 'no output'}", None)
             return
         estimate = StepEstimate(**json.loads(lines[-1]))
         held = held_out_count(self.approved, DEFAULT_FRACTION)
         train = self.approved - held
         per_epoch = estimate.seconds_per_epoch(train, held)
-        self.dialog.show_estimate(
+        self.estimated.emit(
             f"measured {estimate.seconds_per_step:.2f} s per step of {estimate.batch_size} image(s) on "
             f"{estimate.device}: about {per_epoch / 60:.1f} min per epoch ({train} training + {held} "
             "held-out images)",

@@ -1,5 +1,8 @@
-"""A model download on its own QThread, with progress and cancel (the work is meddisseg_core's),
-and its feedback in the get-a-model dialog."""
+"""A model download on its own QThread, with progress and cancel (the work is meddisseg_core's).
+
+Its feedback goes out as signals of :class:`DownloadFlow`; the window shows them in the get-a-model
+dialog (the control layer never touches widgets).
+"""
 
 from __future__ import annotations
 
@@ -78,6 +81,10 @@ class DownloadThread(QObject):
 class DownloadFlow(QObject):
     """One download at a time for a :class:`~meddisseg_studio.control.models.ModelsControl`."""
 
+    started = Signal()
+    progress = Signal(int, int, float)  # done bytes, total bytes (0: unknown), bytes/s
+    ended = Signal(str, bool)  # what to show, failed
+
     def __init__(self, models: Any) -> None:
         super().__init__(models)
         self.models = models
@@ -96,8 +103,7 @@ class DownloadFlow(QObject):
         worker.failed.connect(self._failed)
         worker.cancelled.connect(self._cancelled)
         self.thread = DownloadThread(worker, self)
-        if self.models.get_model_dialog is not None:
-            self.models.get_model_dialog.download_started()
+        self.started.emit()
         self.thread.start()
 
     def cancel(self) -> None:
@@ -110,33 +116,21 @@ class DownloadFlow(QObject):
 
     @Slot(object, object, float)
     def _progress(self, done: int, total: int | None, speed: float) -> None:
-        dialog = self.models.get_model_dialog
-        if dialog is not None:
-            dialog.download_progress(int(done), int(total or 0), float(speed))
+        self.progress.emit(int(done), int(total or 0), float(speed))
 
     @Slot(str, str)
     def _succeeded(self, model_id: str, warning: str) -> None:
         self.models.registry.reload()  # the download thread wrote the registry file
-        dialog = self.models.get_model_dialog
-        if dialog is not None:
-            dialog.download_ended("Downloaded, checked and added to your models.", failed=False)
+        self.ended.emit("Downloaded, checked and added to your models.", False)
         if warning:
             self.models.dialogs.info("The downloaded file differs", warning)
         self.models.use(model_id)
 
     @Slot(str)
     def _failed(self, text: str) -> None:
-        self.models.studio.message.emit(f"Download failed: {text.splitlines()[0]}")
-        dialog = self.models.get_model_dialog
-        if dialog is not None:
-            dialog.download_ended(text, failed=True)
-        else:
-            self.models.on_error("Download failed", text)
+        self.models.message.emit(f"Download failed: {text.splitlines()[0]}")
+        self.ended.emit(text, True)
 
     @Slot(str)
     def _cancelled(self, _text: str) -> None:
-        dialog = self.models.get_model_dialog
-        if dialog is not None:
-            dialog.download_ended(
-                "Cancelled. The part already downloaded is kept: Download again resumes it.", failed=False
-            )
+        self.ended.emit("Cancelled. The part already downloaded is kept: Download again resumes it.", False)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from meddisseg_core.errors import ImageReadError, MedDisSegError
 from meddisseg_studio.export.common import (
     CancelCallback,
     ExportError,
@@ -37,8 +38,6 @@ from meddisseg_studio.export.pixels import image_as_png
 from meddisseg_studio.state import codec
 from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.state.project import Project
-
-from meddisseg_core.errors import ImageReadError, MedDisSegError
 
 
 def split_names(names: list[str], val_fraction: float, seed: int) -> tuple[list[str], list[str]]:

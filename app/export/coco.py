@@ -14,6 +14,9 @@ import json
 from pathlib import Path
 
 import numpy as np
+from pycocotools import mask as rle
+
+from meddisseg_core.errors import MedDisSegError
 from meddisseg_studio.export.common import (
     CancelCallback,
     ExportOptions,
@@ -26,9 +29,6 @@ from meddisseg_studio.export.common import (
 from meddisseg_studio.export.lesions import lesion_regions
 from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.state.project import Project
-from pycocotools import mask as rle
-
-from meddisseg_core.errors import MedDisSegError
 
 
 def mask_to_annotation(mask: np.ndarray, annotation_id: int, image_id: int, category_id: int) -> dict:

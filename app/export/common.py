@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from meddisseg_studio.export import names
-from meddisseg_studio.state.model import ImageEntry, ReviewStatus
-from meddisseg_studio.state.project import Project
-
 from meddisseg_core.atomic import fsync_dir
 from meddisseg_core.errors import CancelledError, MedDisSegError
+from meddisseg_studio.export import names
+from meddisseg_studio.state.lesions import DEFAULT_MIN_LESION_AREA
+from meddisseg_studio.state.model import ImageEntry, ReviewStatus
+from meddisseg_studio.state.project import Project
 
 ProgressCallback = Callable[[int, int], None]
 CancelCallback = Callable[[], bool]
@@ -31,9 +31,8 @@ class ExportError(MedDisSegError):
     """An export cannot be made (destination exists, name clash, nothing to export)."""
 
 
-# Connected components smaller than this many pixels are specks, not lesions (8-connectivity):
-# they are not counted and get no COCO annotation of their own. Same as the default island size.
-DEFAULT_MIN_LESION_AREA = 64
+# Connected components smaller than DEFAULT_MIN_LESION_AREA pixels are specks, not lesions
+# (8-connectivity): they are not counted and get no COCO annotation of their own.
 
 
 @dataclass(frozen=True)
@@ -44,8 +43,9 @@ class ExportOptions:
     label: str = "lesion"  # category / class name of the foreground in COCO and labelme
     val_fraction: float = 0.2  # authors' layout: share of images in val.txt
     seed: int = 0  # authors' layout: seed of the train/val split
-    overlay_colour: tuple[int, int, int] = (0, 200, 255)  # RGB
-    overlay_opacity: float = 0.35
+    # RGB; the app's default mask colour and opacity (settings.Preferences; a test keeps them equal)
+    overlay_colour: tuple[int, int, int] = (0, 230, 118)
+    overlay_opacity: float = 0.45
 
     def __post_init__(self) -> None:
         if self.min_lesion_area < 0:

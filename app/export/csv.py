@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from meddisseg_core.errors import MedDisSegError
 from meddisseg_studio.export.common import (
     CancelCallback,
     ExportOptions,
@@ -24,8 +25,6 @@ from meddisseg_studio.export.common import (
 from meddisseg_studio.export.lesions import count_lesions
 from meddisseg_studio.state.model import ImageEntry, ReviewStatus
 from meddisseg_studio.state.project import Project
-
-from meddisseg_core.errors import MedDisSegError
 
 COLUMNS = (
     "key",

@@ -15,6 +15,7 @@ import json
 import shutil
 from pathlib import Path, PurePosixPath
 
+from meddisseg_core.errors import MedDisSegError
 from meddisseg_studio.export.common import (
     CancelCallback,
     ExportOptions,
@@ -29,8 +30,6 @@ from meddisseg_studio.export.names import assign_names
 from meddisseg_studio.export.polygons import mask_to_rings
 from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.state.project import Project
-
-from meddisseg_core.errors import MedDisSegError
 
 BACKGROUND_LABEL = "_background_"
 LABELME_VERSION = "5.5.0"  # the file layout written here is labelme 5's

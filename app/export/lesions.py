@@ -1,5 +1,8 @@
 """Lesions of a mask: its 8-connected components of at least a minimum area. No Qt.
 
+Counting lives with the state (``state/lesions.py``: the project counts every mask it saves);
+the regions, for the exports, are here.
+
 Smaller components are specks (a stray brush dab, a JPEG-noise pixel in an imported mask):
 they do not count as lesions. Exports never drop their pixels, though: each speck goes with
 the lesion whose centre is nearest, and a mask made of specks only is kept as one region, so
@@ -11,18 +14,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from meddisseg_studio.state.lesions import components as _components
+from meddisseg_studio.state.lesions import count_lesions
 
-def _components(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
-    if mask.ndim != 2:
-        raise ValueError(f"a mask must be H×W, got shape {mask.shape}")
-    foreground = (mask > 0).astype(np.uint8)
-    return cv2.connectedComponentsWithStats(foreground, connectivity=8)
-
-
-def count_lesions(mask: np.ndarray, min_area: int) -> int:
-    """The number of 8-connected foreground components with at least ``min_area`` pixels."""
-    count, _labels, stats, _centres = _components(mask)
-    return int(np.count_nonzero(stats[1:count, cv2.CC_STAT_AREA] >= min_area))
+__all__ = ["count_lesions", "lesion_regions"]
 
 
 def lesion_regions(mask: np.ndarray, min_area: int) -> list[np.ndarray]:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+
+from meddisseg_core.errors import MedDisSegError
 from meddisseg_studio.export.common import (
     CancelCallback,
     ExportOptions,
@@ -20,15 +22,13 @@ from meddisseg_studio.export.names import assign_names
 from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.state.project import Project
 
-from meddisseg_core.errors import MedDisSegError
-
 
 def render_overlay(
     rgb: np.ndarray,
     mask: np.ndarray,
     *,
-    colour: tuple[int, int, int] = (0, 200, 255),
-    opacity: float = 0.35,
+    colour: tuple[int, int, int],
+    opacity: float,
     outline: tuple[int, int, int] = (255, 255, 0),
     thickness: int = 2,
 ) -> np.ndarray:

@@ -16,6 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from pycocotools import mask as rle
+
+from meddisseg_core.errors import MedDisSegError
 from meddisseg_studio.imports.common import (
     ImportAs,
     ImportFailedError,
@@ -26,9 +29,6 @@ from meddisseg_studio.imports.common import (
     store_mask,
 )
 from meddisseg_studio.state.project import Project
-from pycocotools import mask as rle
-
-from meddisseg_core.errors import MedDisSegError
 
 
 def decode_segmentation(segmentation: object, height: int, width: int) -> np.ndarray:

@@ -21,10 +21,10 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 
 import numpy as np
-from meddisseg_studio.state.model import Proposal, ReviewStatus
-from meddisseg_studio.state.project import Project
 
 from meddisseg_core.errors import MedDisSegError
+from meddisseg_studio.state.model import Proposal, ReviewStatus
+from meddisseg_studio.state.project import Project
 
 ProgressCallback = Callable[[int, int], None]
 OPEN_STATUSES = frozenset({ReviewStatus.NEW, ReviewStatus.PROPOSED})

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+
+from meddisseg_core.errors import MedDisSegError
 from meddisseg_studio.imports.common import (
     ImportAs,
     ImportFailedError,
@@ -28,8 +30,6 @@ from meddisseg_studio.imports.common import (
     store_mask,
 )
 from meddisseg_studio.state.project import Project
-
-from meddisseg_core.errors import MedDisSegError
 
 BACKGROUND_LABELS = frozenset({"_background_", "background", "__ignore__"})
 _NO_AREA = frozenset({"point", "points", "line", "linestrip"})

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from meddisseg_core.errors import MedDisSegError
+from meddisseg_core.imageio import SUPPORTED_EXTENSIONS, read_mask
 from meddisseg_studio.imports.common import (
     ImportAs,
     ImportFailedError,
@@ -21,9 +23,6 @@ from meddisseg_studio.imports.common import (
     store_mask,
 )
 from meddisseg_studio.state.project import Project
-
-from meddisseg_core.errors import MedDisSegError
-from meddisseg_core.imageio import SUPPORTED_EXTENSIONS, read_mask
 
 
 def import_masks(

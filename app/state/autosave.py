@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+
 from meddisseg_studio.state.errors import SaveError
 
 _log = logging.getLogger(__name__)

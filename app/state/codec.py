@@ -10,9 +10,9 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from meddisseg_studio.state.errors import StateCorruptError
 
 from meddisseg_core import imageio as core_io
+from meddisseg_studio.state.errors import StateCorruptError
 
 DEFAULT_MAX_PIXELS = core_io.DEFAULT_MAX_PIXELS
 IMAGE_SUFFIXES = core_io.SUPPORTED_EXTENSIONS

@@ -23,15 +23,14 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from meddisseg_core.atomic import fsync_dir
+from meddisseg_core.errors import MedDisSegError
 from meddisseg_studio.state.errors import (
     StateCorruptError,
     StateLockedError,
     StateUnavailableError,
     StateVersionError,
 )
-
-from meddisseg_core.atomic import fsync_dir
-from meddisseg_core.errors import MedDisSegError
 
 DB_NAME = "state.sqlite3"
 SCHEMA_VERSION = 1
@@ -50,9 +49,14 @@ CREATE TABLE IF NOT EXISTS entries (
     error TEXT,
     model_id TEXT,
     created REAL,
-    updated REAL
+    updated REAL,
+    lesions INTEGER,
+    lesion_min_area INTEGER
 );
 """
+# Columns added since schema 1 (nullable, so older versions still read and write the table; a
+# row they rewrite just forgets its lesion count). A writable open adds the missing ones.
+ADDED_COLUMNS = (("lesions", "INTEGER"), ("lesion_min_area", "INTEGER"))
 
 
 @dataclass
@@ -115,11 +119,20 @@ def _create_schema(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
         if conn.execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == 0:
             conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+        present = table_columns(conn)
+        for name, kind in ADDED_COLUMNS:
+            if name not in present:
+                conn.execute(f"ALTER TABLE entries ADD COLUMN {name} {kind}")
         conn.execute("COMMIT")
     except BaseException:
         with contextlib.suppress(sqlite3.Error):
             conn.execute("ROLLBACK")
         raise
+
+
+def table_columns(conn: sqlite3.Connection) -> set[str]:
+    """The columns the ``entries`` table has (an older database may lack the newer ones)."""
+    return {row[1] for row in conn.execute("PRAGMA table_info(entries)")}
 
 
 def _check_version(conn: sqlite3.Connection, path: Path) -> None:

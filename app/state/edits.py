@@ -61,12 +61,14 @@ class MaskEdit:
         """Write ``before`` into ``mask`` in place (undo)."""
         mask[self._window(mask)] = self.before
 
-    def inverted(self) -> MaskEdit:
-        return MaskEdit(self.y0, self.x0, self.after, self.before)
 
+def diff_edit(old_mask: np.ndarray, new_mask: np.ndarray, *, y0: int = 0, x0: int = 0) -> MaskEdit | None:
+    """The smallest rectangular edit turning ``old_mask`` into ``new_mask``; None if equal.
 
-def diff_edit(old_mask: np.ndarray, new_mask: np.ndarray) -> MaskEdit | None:
-    """The smallest rectangular edit turning ``old_mask`` into ``new_mask``; None if equal."""
+    The two may be patches of a larger mask whose top-left corner is at (``y0``, ``x0``); the
+    edit is then placed there. Its patches are copies: later changes to the inputs (a live mask)
+    never reach it.
+    """
     if old_mask.shape != new_mask.shape or old_mask.ndim != 2:
         raise ValueError(
             f"diff_edit needs two 2-D masks of one shape, got {old_mask.shape} and {new_mask.shape}"
@@ -76,6 +78,6 @@ def diff_edit(old_mask: np.ndarray, new_mask: np.ndarray) -> MaskEdit | None:
     if rows.size == 0:
         return None
     cols = np.flatnonzero(changed[rows[0] : rows[-1] + 1].any(axis=0))
-    y0, y1 = int(rows[0]), int(rows[-1]) + 1
-    x0, x1 = int(cols[0]), int(cols[-1]) + 1
-    return MaskEdit(y0, x0, old_mask[y0:y1, x0:x1].copy(), new_mask[y0:y1, x0:x1].copy())
+    r0, r1 = int(rows[0]), int(rows[-1]) + 1
+    c0, c1 = int(cols[0]), int(cols[-1]) + 1
+    return MaskEdit(y0 + r0, x0 + c0, old_mask[r0:r1, c0:c1].copy(), new_mask[r0:r1, c0:c1].copy())

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from meddisseg_studio.state.codec import IMAGE_SUFFIXES
-
 from meddisseg_core.imageio import unreadable_reason
+from meddisseg_studio.state.codec import IMAGE_SUFFIXES
 
 
 @dataclass(frozen=True)

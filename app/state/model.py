@@ -49,6 +49,9 @@ class ImageEntry:
     model_id: str | None = None
     created: float | None = None
     updated: float | None = None
+    # Lesions (components of at least ``lesion_min_area`` pixels) in the stored mask; None: not known.
+    lesions: int | None = None
+    lesion_min_area: int | None = None
 
     @property
     def has_label(self) -> bool:

@@ -11,16 +11,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+from meddisseg_core.errors import DatasetError, ImageReadError
+from meddisseg_core.imageio import to_model_uint8
 from meddisseg_studio.state import codec, scoring
 from meddisseg_studio.state.autosave import AutosaveQueue
 from meddisseg_studio.state.errors import SaveError, UnknownImageError
+from meddisseg_studio.state.lesions import DEFAULT_MIN_LESION_AREA, count_lesions
 from meddisseg_studio.state.listing import FolderLayout, label_for, list_images, list_labels
 from meddisseg_studio.state.model import ImageEntry, Proposal, ReviewStatus, Summary
 from meddisseg_studio.state.store import StateStore, entry_from_row
 from meddisseg_studio.state.undo import UndoHistory
-
-from meddisseg_core.errors import DatasetError, ImageReadError
-from meddisseg_core.imageio import to_model_uint8
 
 STATE_DIR_NAME = ".meddisseg-studio"
 READ_ONLY_ON_REQUEST = "opened read-only on request"
@@ -67,6 +68,7 @@ class Project:
         entries: list[ImageEntry],
         read_only_reason: str | None,
         max_pixels: int,
+        min_lesion_area: int = DEFAULT_MIN_LESION_AREA,
     ) -> None:
         self.layout = layout
         self.folder = layout.folder
@@ -75,6 +77,8 @@ class Project:
         self.entries = entries
         self.read_only_reason = read_only_reason
         self.max_pixels = max_pixels
+        # Lesion counts of saved masks use this minimum area (the app passes its preference).
+        self.min_lesion_area = min_lesion_area
         self.undo_history = UndoHistory()
         self._by_key = {e.key: e for e in entries}
         self._listeners: list[Listener] = []
@@ -91,6 +95,7 @@ class Project:
         max_pixels: int = codec.DEFAULT_MAX_PIXELS,
         read_only: bool = False,
         lock_timeout: float | None = None,
+        min_lesion_area: int = DEFAULT_MIN_LESION_AREA,
     ) -> Project:
         """List the folder's images (no decoding) and load their state.
 
@@ -101,7 +106,9 @@ class Project:
         opened here, and DatasetError when ``folder`` is not a folder. A state folder that
         cannot be written opens read-only (``mode=ro``): ``read_only`` is True,
         ``read_only_reason`` says why, and edits stay in memory. ``read_only=True`` asks for
-        that whatever the folder allows, and writes nothing at all there.
+        that whatever the folder allows, and writes nothing at all there. Stored lesion counts
+        made with another ``min_lesion_area`` are not shown (``entry.lesions`` None) until the
+        mask is saved again.
         """
         folder = Path(folder).expanduser().resolve()
         if not folder.is_dir():
@@ -118,11 +125,13 @@ class Project:
             row = rows.get(key)
             if row is not None:
                 entry_from_row(entry, row)
+                if entry.lesion_min_area != min_lesion_area:
+                    entry.lesions = None
             if error is not None:  # what the listing sees now beats what was stored
                 entry.error = error
             entries.append(entry)
         store.remove_stale_temp_files()
-        return cls(layout, state, store, entries, reason, max_pixels)
+        return cls(layout, state, store, entries, reason, max_pixels, min_lesion_area)
 
     # -- lookup -----------------------------------------------------------------------------
     @property
@@ -226,9 +235,24 @@ class Project:
         return mask
 
     def save_mask(self, key: str, mask: np.ndarray) -> Path:
-        """Write the mask now (atomic); SaveError if it cannot be written."""
-        self.entry(key)
-        return self.store.write_mask(key, mask)
+        """Write the mask now (atomic), then record its lesion count; SaveError if the mask cannot
+        be written. Runs on the autosave thread too: the count is computed there, off the GUI."""
+        entry = self.entry(key)
+        path = self.store.write_mask(key, mask)
+        self._record_lesions(entry, mask)
+        return path
+
+    def _record_lesions(self, entry: ImageEntry, mask: np.ndarray) -> None:
+        # The mask is saved: a count that cannot be computed or stored is only logged.
+        try:
+            count = count_lesions(mask, self.min_lesion_area)
+            if (entry.lesions, entry.lesion_min_area) == (count, self.min_lesion_area):
+                return
+            self.store.save_lesions(entry, count, self.min_lesion_area)
+        except (SaveError, ValueError) as exc:
+            _log.warning("lesion count of %s not recorded: %s", entry.key, exc)
+            return
+        self._notify(entry.key)
 
     def load_proposal(self, key: str) -> Proposal | None:
         self.entry(key)
@@ -300,7 +324,10 @@ class Project:
             "reject_reason": entry.reject_reason,
             "proposal_dice": entry.proposal_dice,
             "edited_fraction": entry.edited_fraction,
+            "lesions": entry.lesions,
+            "lesion_min_area": entry.lesion_min_area,
         }
+        entry.lesions, entry.lesion_min_area = count_lesions(mask, self.min_lesion_area), self.min_lesion_area
         if proposal is not None and proposal.shape == mask.shape:
             proposed = proposal.binary_mask()
             entry.proposal_dice = scoring.dice(proposed, mask)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+
 from meddisseg_studio.state.edits import MaskEdit, diff_edit
 from meddisseg_studio.state.errors import SaveError
 from meddisseg_studio.state.project import Project

@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from meddisseg_core.atomic import atomic_write_bytes
+from meddisseg_core.errors import MedDisSegError
 from meddisseg_studio.state import codec, database
 from meddisseg_studio.state.database import DB_NAME, SCHEMA_VERSION
 from meddisseg_studio.state.errors import SaveError, StateCorruptError
 from meddisseg_studio.state.model import ImageEntry, Proposal, ReviewStatus
-
-from meddisseg_core.atomic import atomic_write_bytes
-from meddisseg_core.errors import MedDisSegError
 
 __all__ = ["DB_NAME", "SCHEMA_VERSION", "StateStore", "entry_from_row", "quarantine_and_reset"]
 
@@ -45,6 +45,8 @@ _COLUMNS = (
     "model_id",
     "created",
     "updated",
+    "lesions",
+    "lesion_min_area",
 )
 
 
@@ -112,32 +114,54 @@ class StateStore:
 
     def load_rows(self) -> dict[str, dict[str, Any]]:
         with self._lock:
-            cursor = self._conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM entries")
-            return {row[0]: dict(zip(_COLUMNS, row, strict=True)) for row in cursor}
+            present = database.table_columns(self._conn)  # a read-only older database may lack some
+            columns = [c for c in _COLUMNS if c in present]
+            cursor = self._conn.execute(f"SELECT {', '.join(columns)} FROM entries")
+            empty = dict.fromkeys(_COLUMNS)
+            return {row[0]: {**empty, **dict(zip(columns, row, strict=True))} for row in cursor}
 
     def save_entry(self, entry: ImageEntry) -> None:
         """Write one entry in its own durable transaction; SaveError on any failure."""
         now = time.time()
-        if entry.created is None:
-            entry.created = now
-        entry.updated = now
-        values = (
-            entry.key,
-            str(entry.status),
-            entry.reject_reason,
-            entry.proposal_dice,
-            entry.uncertainty,
-            entry.edited_fraction,
-            entry.error,
-            entry.model_id,
-            entry.created,
-            entry.updated,
-        )
         placeholders = ", ".join("?" for _ in _COLUMNS)
-        with self._lock, self._transaction():
-            self._conn.execute(
-                f"INSERT OR REPLACE INTO entries ({', '.join(_COLUMNS)}) VALUES ({placeholders})", values
+        # Values are read under the lock: the autosave thread may be recording a lesion count.
+        with self._lock:
+            if entry.created is None:
+                entry.created = now
+            entry.updated = now
+            values = (
+                entry.key,
+                str(entry.status),
+                entry.reject_reason,
+                entry.proposal_dice,
+                entry.uncertainty,
+                entry.edited_fraction,
+                entry.error,
+                entry.model_id,
+                entry.created,
+                entry.updated,
+                entry.lesions,
+                entry.lesion_min_area,
             )
+            with self._transaction():
+                self._conn.execute(
+                    f"INSERT OR REPLACE INTO entries ({', '.join(_COLUMNS)}) VALUES ({placeholders})", values
+                )
+
+    def save_lesions(self, entry: ImageEntry, count: int, min_area: int) -> None:
+        """Record the lesion count of ``entry``'s stored mask (any thread); SaveError on failure.
+
+        Only these two columns change, so a status written meanwhile by the GUI thread is kept.
+        """
+        with self._lock:
+            entry.lesions, entry.lesion_min_area = count, min_area
+            with self._transaction():
+                cursor = self._conn.execute(
+                    "UPDATE entries SET lesions = ?, lesion_min_area = ? WHERE key = ?",
+                    (count, min_area, entry.key),
+                )
+            if cursor.rowcount == 0:  # no row yet: write the whole entry
+                self.save_entry(entry)
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -166,9 +190,6 @@ class StateStore:
     # -- masks ------------------------------------------------------------------------------
     def mask_path(self, key: str) -> Path:
         return self.masks_dir / f"{key}.png"
-
-    def has_mask(self, key: str) -> bool:
-        return self.mask_path(key).is_file()
 
     def read_mask(self, key: str) -> np.ndarray | None:
         path = self.mask_path(key)
@@ -297,3 +318,5 @@ def entry_from_row(entry: ImageEntry, row: dict[str, Any]) -> None:
     entry.model_id = row["model_id"]
     entry.created = row["created"]
     entry.updated = row["updated"]
+    entry.lesions = row["lesions"]
+    entry.lesion_min_area = row["lesion_min_area"]

@@ -8,16 +8,16 @@ functions ``mask -> new mask`` from ``ops``; ``operation_edit`` turns one into a
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
+
+from meddisseg_studio.state.edits import MaskEdit, diff_edit
 from meddisseg_studio.tools import ops
 from meddisseg_studio.tools.base import CANVAS_GESTURES, CURSORS, Tool, ToolContext
 from meddisseg_studio.tools.brush import BrushTool
 from meddisseg_studio.tools.eraser import EraserTool
 from meddisseg_studio.tools.flood_fill import FloodFillTool
 from meddisseg_studio.tools.lasso import LassoTool
-from meddisseg_studio.tools.maskedit import MaskEdit
 from meddisseg_studio.tools.polygon import PolygonTool
 
 TOOLS: dict[str, type[Tool]] = {
@@ -51,7 +51,7 @@ def create_tool(name: str) -> Tool:
         raise KeyError(f"unknown tool {name!r}; known: {', '.join(TOOLS)}") from None
 
 
-def operation_edit(mask: np.ndarray, name: str, **params: Any) -> MaskEdit | None:
+def operation_edit(mask: np.ndarray, name: str, **params: int) -> MaskEdit | None:
     """The edit that one-shot operation ``name`` would make to ``mask`` (None if it changes nothing).
 
     The mask is not modified: whoever applies the edit writes ``after``.
@@ -60,7 +60,7 @@ def operation_edit(mask: np.ndarray, name: str, **params: Any) -> MaskEdit | Non
         operation = ONE_SHOT_OPERATIONS[name]
     except KeyError:
         raise KeyError(f"unknown operation {name!r}; known: {', '.join(ONE_SHOT_OPERATIONS)}") from None
-    return ops.edit_between(mask, operation(mask, **params))
+    return diff_edit(mask, operation(mask, **params))
 
 
 __all__ = [

@@ -23,8 +23,9 @@ from __future__ import annotations
 from typing import ClassVar, Protocol
 
 import numpy as np
+
+from meddisseg_studio.state.edits import MaskEdit, diff_edit
 from meddisseg_studio.tools import ops
-from meddisseg_studio.tools.maskedit import MaskEdit
 from meddisseg_studio.tools.ops import Box, Point
 
 
@@ -134,7 +135,7 @@ class StrokeRecorder:
         if self.box is None:
             return None
         y0, x0, y1, x1 = self.box
-        return ops.make_edit(y0, x0, self._snapshot[y0:y1, x0:x1], self.mask[y0:y1, x0:x1])
+        return diff_edit(self._snapshot[y0:y1, x0:x1], self.mask[y0:y1, x0:x1], y0=y0, x0=x0)
 
     def revert(self) -> Box | None:
         """Put back what the stroke overwrote; returns the box to refresh."""
@@ -153,7 +154,7 @@ def apply_in_box(ctx: ToolContext, box: Box, change: np.ndarray, value: int) -> 
     y0, x0, y1, x1 = box
     before = mask[y0:y1, x0:x1].copy()
     mask[y0:y1, x0:x1][change] = value
-    edit = ops.make_edit(y0, x0, before, mask[y0:y1, x0:x1])
+    edit = diff_edit(before, mask[y0:y1, x0:x1], y0=y0, x0=x0)
     ctx.refresh(box)
     if edit is not None:
         ctx.commit(edit)

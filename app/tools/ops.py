@@ -15,7 +15,6 @@ from collections.abc import Sequence
 
 import cv2
 import numpy as np
-from meddisseg_studio.tools.maskedit import MaskEdit
 
 from meddisseg_core.errors import MaskError
 
@@ -199,45 +198,3 @@ def clear(mask: np.ndarray) -> np.ndarray:
     """An all-background mask of the same shape."""
     check_mask(mask)
     return np.zeros_like(mask)
-
-
-def changed_box(before: np.ndarray, after: np.ndarray) -> Box | None:
-    """The tight box around the pixels that differ, or None if none do."""
-    if before.shape != after.shape:
-        raise MaskError(f"cannot compare masks of shapes {before.shape} and {after.shape}")
-    diff = before != after
-    rows = np.flatnonzero(diff.any(axis=1))
-    if rows.size == 0:
-        return None
-    cols = np.flatnonzero(diff.any(axis=0))
-    return int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1
-
-
-def make_edit(y0: int, x0: int, before: np.ndarray, after: np.ndarray) -> MaskEdit | None:
-    """A ``MaskEdit`` for a patch at (y0, x0), cropped to the pixels that changed; None if none did.
-
-    Both patches are copied, so the edit never aliases the live mask.
-    """
-    box = changed_box(before, after)
-    if box is None:
-        return None
-    by0, bx0, by1, bx1 = box
-    return MaskEdit(
-        y0=y0 + by0,
-        x0=x0 + bx0,
-        before=np.ascontiguousarray(before[by0:by1, bx0:bx1], dtype=np.uint8).copy(),
-        after=np.ascontiguousarray(after[by0:by1, bx0:bx1], dtype=np.uint8).copy(),
-    )
-
-
-def edit_between(before: np.ndarray, after: np.ndarray) -> MaskEdit | None:
-    """The ``MaskEdit`` that turns the whole mask ``before`` into ``after`` (None if equal)."""
-    return make_edit(0, 0, before, after)
-
-
-def apply_edit(mask: np.ndarray, edit: MaskEdit, *, undo: bool = False) -> Box:
-    """Write ``edit.after`` (or ``edit.before`` when ``undo``) into ``mask``; returns the box."""
-    patch = edit.before if undo else edit.after
-    h, w = patch.shape
-    mask[edit.y0 : edit.y0 + h, edit.x0 : edit.x0 + w] = patch
-    return edit.y0, edit.x0, edit.y0 + h, edit.x0 + w

@@ -19,10 +19,14 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from meddisseg_core.errors import ImageReadError, MaskError
+from meddisseg_studio.settings import Preferences
 from meddisseg_studio.state.display import DisplayLevels, to_display
+from meddisseg_studio.state.edits import MaskEdit
 from meddisseg_studio.tools import create_tool, operation_edit, ops
 from meddisseg_studio.tools.base import Tool
-from meddisseg_studio.tools.maskedit import MaskEdit
 from meddisseg_studio.tools.ops import Box, Point
 from meddisseg_studio.widgets.canvas_cursors import cursor_for, footprint_fits
 from meddisseg_studio.widgets.canvas_input import CanvasInput
@@ -30,9 +34,6 @@ from meddisseg_studio.widgets.canvas_layers import BrushCursor, PathPreview
 from meddisseg_studio.widgets.canvas_maps import ModelMaps
 from meddisseg_studio.widgets.canvas_overlay import MaskOverlayItem, ViewMode
 from meddisseg_studio.widgets.canvas_view import CanvasView
-from PySide6 import QtCore, QtGui, QtWidgets
-
-from meddisseg_core.errors import ImageReadError, MaskError
 
 __all__ = ["MaskCanvas", "ViewMode"]
 
@@ -102,11 +103,12 @@ class MaskCanvas(QtWidgets.QWidget):
         self._levels = DisplayLevels()
         self._mask: np.ndarray | None = None
         self._mode = ViewMode.MASK
-        self._brush_size = 15
+        defaults = Preferences()
+        self._brush_size = defaults.brush_size
         self._bridge = _ToolBridge(self)
         self._tool: Tool = create_tool("brush")
         self._cursor_pos: QtCore.QPointF | None = None
-        self.set_mask_style(QtGui.QColor(0, 200, 255), 0.45)
+        self.set_mask_style(QtGui.QColor(defaults.mask_colour), defaults.opacity)
         # The brush cursor is drawn at its size on screen, so it follows every zoom change.
         self._vb.sigRangeChanged.connect(lambda *_args: self._apply_cursor())
         self._vb.sigTransformChanged.connect(lambda *_args: self._apply_cursor())
@@ -298,7 +300,8 @@ class MaskCanvas(QtWidgets.QWidget):
         if edit is None:
             self.statusMessage.emit(f"{name.replace('_', ' ').capitalize()}: nothing to change")
             return None
-        self.refresh_region(*_edit_box(ops.apply_edit(self._mask, edit)))
+        edit.apply_to(self._mask)
+        self.refresh_region(edit.y0, edit.x0, *edit.shape)
         self.editCommitted.emit(edit)
         return edit
 
@@ -363,8 +366,3 @@ class MaskCanvas(QtWidgets.QWidget):
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self._maps.place(self.rect())
-
-
-def _edit_box(box: Box) -> tuple[int, int, int, int]:
-    y0, x0, y1, x1 = box
-    return y0, x0, y1 - y0, x1 - x0

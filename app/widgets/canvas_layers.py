@@ -10,10 +10,11 @@ from functools import cache
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
 from meddisseg_studio.tools import ops
 from meddisseg_studio.tools.ops import Point
 from meddisseg_studio.widgets.canvas_overlay import ViewMode
-from PySide6 import QtCore, QtGui, QtWidgets
 
 #: The colour map of each model map: the heat layer and the colour legend both read it from here.
 HEAT_COLORMAPS = {ViewMode.PROBABILITY: "inferno", ViewMode.UNCERTAINTY: "viridis"}

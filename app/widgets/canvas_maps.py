@@ -8,13 +8,13 @@ with a map the legend shows the colours of exactly the lookup table the layer us
 from __future__ import annotations
 
 import numpy as np
-from meddisseg_studio.widgets.canvas_layers import HeatLayer, heat_levels, heat_lut
-from meddisseg_studio.widgets.canvas_overlay import ViewMode
-from meddisseg_studio.widgets.colour_legend import ColourLegend
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from meddisseg_core.errors import MaskError
+from meddisseg_studio.widgets.canvas_layers import HeatLayer, heat_levels, heat_lut
+from meddisseg_studio.widgets.canvas_overlay import ViewMode
+from meddisseg_studio.widgets.colour_legend import ColourLegend
 
 NO_PROPOSAL = "No proposal for this image"
 NO_UNCERTAINTY = "No uncertainty map for this proposal (the model gives none)"

@@ -13,8 +13,9 @@ from enum import StrEnum
 import cv2
 import numpy as np
 import qimage2ndarray
-from meddisseg_studio.tools.ops import Box, clip_box
 from PySide6 import QtCore, QtGui, QtWidgets
+
+from meddisseg_studio.tools.ops import Box, clip_box
 
 
 class ViewMode(StrEnum):

@@ -1,8 +1,9 @@
 """Every question the app asks the user, behind one small object.
 
-The window and controller never call QFileDialog/QMessageBox directly: they call a
-``Dialogs`` method. Tests swap in a scripted subclass, so no modal dialog ever blocks a
-test, and the questions asked are themselves checkable.
+The window and the control layer never call QFileDialog/QMessageBox directly: they call a
+``Dialogs`` method (the control layer knows only the protocol in ``control/dialogs.py``). Tests
+swap in a scripted subclass, so no modal dialog ever blocks a test, and the questions asked are
+themselves checkable.
 """
 
 from __future__ import annotations

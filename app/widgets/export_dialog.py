@@ -1,4 +1,4 @@
-"""Export… : pick the formats and the destination folder in one dialog."""
+"""Export… : pick the formats (the ``FORMATS`` registry) and the destination folder in one dialog."""
 
 from __future__ import annotations
 
@@ -16,13 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-# Format name -> label; names match the controller's exporters.
-EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
-    ("authors", "Authors' layout (images/ + masks/)"),
-    ("coco", "COCO JSON (RLE masks)"),
-    ("overlays", "Overlay images"),
-    ("csv", "CSV summary"),
-)
+from ..export.formats import FORMATS
 
 
 class ExportDialog(QDialog):
@@ -31,10 +25,11 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export")
         self.checks: dict[str, QCheckBox] = {}
         layout = QVBoxLayout(self)
-        for name, label in EXPORT_FORMATS:
-            box = QCheckBox(label)
+        for fmt in FORMATS:
+            box = QCheckBox(fmt.label)
+            box.setToolTip(fmt.description)
             box.setChecked(True)
-            self.checks[name] = box
+            self.checks[fmt.name] = box
             layout.addWidget(box)
         row = QHBoxLayout()
         self.folder = QLineEdit(str(start or ""))

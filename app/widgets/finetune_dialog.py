@@ -10,7 +10,7 @@ child process (``measureRequested``), never from a guess.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -30,19 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-SCRATCH = ""  # base "id" of a new network trained from scratch
+from ..control.finetune_settings import SCRATCH, FineTuneSettings
 
-
-class FineTuneSettings(NamedTuple):
-    base_id: str  # SCRATCH for a new network
-    stage: int
-    epochs: int
-    time_budget_s: float | None
-    train_scope: str  # "all" | "decoder"
-    device: str
-    nproc_per_node: int
-    held_out_fraction: float
-    batch_size: int
+__all__ = ["SCRATCH", "FineTuneDialog", "FineTuneSettings"]
 
 
 class FineTuneDialog(QDialog):

@@ -45,6 +45,14 @@ def status_name(entry: Any) -> str:
     return str(getattr(entry.status, "value", entry.status))
 
 
+def lesion_text(entry: Any) -> str:
+    """ "1 lesion", "3 lesions"; "" while the stored mask's count is not known."""
+    count = getattr(entry, "lesions", None)
+    if count is None:
+        return ""
+    return f"{count} lesion" + ("" if count == 1 else "s")
+
+
 def status_text(entry: Any) -> str:
     """The status as a reader sees it: "changed after approval", "rejected: image quality"."""
     name = status_name(entry)
@@ -148,7 +156,10 @@ class ImageListModel(QAbstractListModel):
         entry = self._entries[self._rows[index.row()]]
         status = self._status(entry)
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{entry.key}\n{'unreadable' if status == 'error' else status_text(entry)}"
+            if status == "error":
+                return f"{entry.key}\nunreadable"
+            lesions = lesion_text(entry)
+            return f"{entry.key}\n{status_text(entry)}" + (f" · {lesions}" if lesions else "")
         if role == Qt.ItemDataRole.DecorationRole:
             if status == "error":
                 return status_icon("error")
@@ -160,6 +171,10 @@ class ImageListModel(QAbstractListModel):
             return thumb
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [entry.key, str(entry.path), f"status: {status_text(entry)}"]
+            if lesion_text(entry):
+                lines.append(
+                    f"{lesion_text(entry)} in the saved mask (of at least {entry.lesion_min_area} px)"
+                )
             if error := self.error_of(entry):
                 lines.append(f"error: {error}")
             return "\n".join(lines)

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ..settings import Preferences
+
 VIEW_MODES: tuple[tuple[str, str], ...] = (
     ("MASK", "Mask"),
     ("OUTLINE", "Outline"),
@@ -37,6 +39,7 @@ class ModelPanel(QGroupBox):
 
     def __init__(self, load_default: QAction, load_checkpoint: QAction, propose: QAction) -> None:
         super().__init__("Model")
+        defaults = Preferences()
         self.model_label = QLabel("No model loaded")
         self.model_label.setWordWrap(True)
         self.device_label = QLabel("Device: –")
@@ -48,15 +51,15 @@ class ModelPanel(QGroupBox):
             buttons.addWidget(button)
         self.threshold = QSlider(Qt.Orientation.Horizontal)
         self.threshold.setRange(1, 99)
-        self.threshold.setValue(50)
+        self.threshold.setValue(round(defaults.threshold * 100))
         self.threshold.setToolTip("Probability above which a pixel is foreground (Ctrl+[ and Ctrl+] step it)")
-        self.threshold_label = QLabel("0.50")
+        self.threshold_label = QLabel(f"{defaults.threshold:.2f}")
         self.view_mode = QComboBox()
         for name, text in VIEW_MODES:
             self.view_mode.addItem(text, name)
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(0, 100)
-        self.opacity.setValue(45)
+        self.opacity.setValue(round(defaults.opacity * 100))
         self.colour_button = QToolButton()
         self.colour_button.setToolTip("Choose the mask colour")
         self.colour_button.setAutoRaise(False)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPointF
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QGraphicsView, QLabel
 
-from .canvas import MaskCanvas
+if TYPE_CHECKING:  # the canvas module imports pyqtgraph; this one is imported before it exists
+    from .canvas import MaskCanvas
 
 
 class PointerStatus(QLabel):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel
+
+from ..state.model import ImageEntry, Summary
 
 
 def _pct(value: float | None) -> str:
@@ -34,17 +34,17 @@ class SummaryPanel(QGroupBox):
             self.labels[name] = label
             form.addRow(text, label)
 
-    def show_entry(self, entry: Any | None) -> None:
+    def show_entry(self, entry: ImageEntry | None) -> None:
         self.labels["image_dice"].setText(_pct(entry.proposal_dice) if entry else "–")
         self.labels["image_edited"].setText(_pct(entry.edited_fraction) if entry else "–")
         self.labels["image_uncertainty"].setText(_num(entry.uncertainty) if entry else "–")
 
-    def show_summary(self, summary: Any | None) -> None:
+    def show_summary(self, summary: Summary | None) -> None:
         if summary is None:
             for name in ("counts", "mean_dice", "mean_edited", "errors"):
                 self.labels[name].setText("–")
             return
-        counts = ", ".join(f"{getattr(s, 'value', s)} {n}" for s, n in summary.counts.items() if n)
+        counts = ", ".join(f"{s.value} {n}" for s, n in summary.counts.items() if n)
         self.labels["counts"].setText(f"{counts or 'none'} (of {summary.total})")
         self.labels["mean_dice"].setText(_pct(summary.mean_dice_approved))
         self.labels["mean_edited"].setText(_pct(summary.mean_edited_fraction))

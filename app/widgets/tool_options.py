@@ -7,8 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QSpinBox
 
-DEFAULT_ISLAND_SIZE = 64
-MAX_ISLAND_SIZE = 100_000
+from ..settings import BRUSH_SIZES, ISLAND_SIZES, Preferences
 
 
 class ToolOptionsPanel(QGroupBox):
@@ -17,15 +16,15 @@ class ToolOptionsPanel(QGroupBox):
     brushSizeChanged = Signal(int)
     islandSizeChanged = Signal(int)
 
-    def __init__(self, brush_range: tuple[int, int] = (1, 512)) -> None:
+    def __init__(self, brush_range: tuple[int, int] = BRUSH_SIZES) -> None:
         super().__init__("Tools")
         self.brush_spin = QSpinBox()
         self.brush_spin.setRange(*brush_range)
         self.brush_spin.setSuffix(" px")
         self.brush_spin.setToolTip("Brush and eraser diameter in image pixels ([ and ] step it)")
         self.island_spin = QSpinBox()
-        self.island_spin.setRange(1, MAX_ISLAND_SIZE)
-        self.island_spin.setValue(DEFAULT_ISLAND_SIZE)
+        self.island_spin.setRange(*ISLAND_SIZES)
+        self.island_spin.setValue(Preferences().island_size)
         self.island_spin.setSuffix(" px")
         self.island_spin.setToolTip("Remove islands (I) erases mask specks with fewer pixels than this")
         form = QFormLayout(self)

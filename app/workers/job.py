@@ -101,9 +101,13 @@ class Job(QObject):
     def cancel(self) -> None:
         self.worker.cancel()
 
-    def wait(self, msecs: int = 30_000) -> bool:
-        """Block until the thread ends (used on close so no thread outlives the window)."""
-        return self.thread.wait(msecs)
+    def wait(self, msecs: int | None = None) -> bool:
+        """Block until the thread ends (None: however long it takes); True if it has ended.
+
+        Used on close: a QThread destroyed while it runs aborts the whole process, so the window
+        waits for the current item (a model still loading, or one image) rather than crash.
+        """
+        return self.thread.wait() if msecs is None else self.thread.wait(msecs)
 
     @Slot(bool, str)
     def _on_finished(self, cancelled: bool, summary: str) -> None:

@@ -1,15 +1,15 @@
 """Runs the segmentation model over a list of images off the GUI thread.
 
 The worker only reads images and runs the predictor; it never touches the project.
-Each result travels to the GUI thread in a queued signal, where the controller saves it,
-so the project state is only ever mutated from one thread.
+Each result travels to the GUI thread in a queued signal, where the proposals controller saves
+it, so the project state is only ever mutated from one thread.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 from PySide6.QtCore import Signal, Slot
@@ -17,11 +17,27 @@ from PySide6.QtCore import Signal, Slot
 from meddisseg_core.errors import MedDisSegError
 
 from .job import EtaClock, Worker
+from .threads import torch_threads
+
+if TYPE_CHECKING:  # importing meddisseg_core.inference imports torch: only for type checkers
+    from meddisseg_core.inference import DeviceReport, Prediction
 
 log = logging.getLogger(__name__)
 
 # key -> the model's input: pass Project.load_model_input (imageio.to_model_uint8), never a display image
 ImageLoader = Callable[[str], np.ndarray]
+
+
+class ProposalModel(Protocol):
+    """What the app needs of a model: ``meddisseg_core.inference.Predictor`` (or a test double)."""
+
+    @property
+    def device_report(self) -> DeviceReport: ...
+
+    @property
+    def has_uncertainty(self) -> bool: ...
+
+    def predict(self, image: np.ndarray, *, with_uncertainty: bool = False) -> Prediction: ...
 
 
 class ProposalWorker(Worker):
@@ -34,20 +50,26 @@ class ProposalWorker(Worker):
 
     def __init__(
         self,
-        predictor: Any,
+        predictor: ProposalModel,
         keys: Sequence[str],
         load_image: ImageLoader,
         *,
         with_uncertainty: bool = True,
+        threads: int | None = None,
     ) -> None:
         super().__init__()
         self._predictor = predictor
         self._keys = list(keys)
         self._load_image = load_image
         self._with_uncertainty = with_uncertainty
+        self._threads = threads  # torch threads for this job (threads.BUDGET); None: torch's own
 
     @Slot()
     def run(self) -> None:
+        with torch_threads(self._threads):
+            self._run()
+
+    def _run(self) -> None:
         clock = EtaClock(len(self._keys))
         done = failed = 0
         self._report(clock, 0)

@@ -53,10 +53,11 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", type=Path)
     args = parser.parse_args()
-    from meddisseg_studio.main_window import MainWindow
-    from meddisseg_studio.widgets.dialogs import ScriptedDialogs
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
+
+    from meddisseg_studio.main_window import MainWindow
+    from meddisseg_studio.widgets.dialogs import ScriptedDialogs
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
@@ -64,16 +65,20 @@ def main() -> int:
         write_samples(folder, 6, truth_dir=Path(tmp) / "truth")
         # Default preferences, not this machine's saved ones, so the picture is reproducible.
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(ScriptedDialogs(), load_default_model=True, settings=settings)
+        window = MainWindow(ScriptedDialogs(), load_default_model=False, settings=settings)
         window.resize(1440, 880)
         window.show()
-        if window.jobs.predictor is None:
-            window.jobs.set_predictor(DemoPredictor(Path(tmp) / "truth"), "demo (blurred true blob)")
+        window.proposals.start_default_model()  # in the background, as at start-up
+        while window.proposals.loading:
+            app.processEvents()
+        if window.proposals.predictor is None:
+            window.proposals.set_predictor(DemoPredictor(Path(tmp) / "truth"), "demo (blurred true blob)")
         window.open_folder(folder)
-        window.jobs.propose_unreviewed()
+        window.canvas_slot.build()
+        window.proposals.propose_unreviewed()
         while window.jobs.busy:
             app.processEvents()
-        window.studio.show_image(window.studio.project.entries[0].key)
+        window.workspace.show_image(window.workspace.project.entries[0].key)
         window.actions["approve"].trigger()
         window.model_panel.set_view_mode("MASK")
         for _ in range(50):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from meddisseg_studio.state import Project, StateCorruptError
 
 CHILD = Path(__file__).with_name("autosave_child.py")

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from meddisseg_studio.export import read_coco_masks
-from meddisseg_studio.state import Project
 
 from meddisseg_core.data.io import mask_path_for
 from meddisseg_core.data.splits import read_split_file
 from meddisseg_core.errors import MedDisSegError
 from meddisseg_core.imageio import read_mask
+from meddisseg_studio.export import read_coco_masks
+from meddisseg_studio.state import Project
 
 CHILD = Path(__file__).with_name("export_child.py")
 ROUNDS = 20

@@ -2,6 +2,7 @@
 
 import numpy as np
 import qimage2ndarray
+
 from meddisseg_studio.widgets.canvas import ViewMode
 from meddisseg_studio.widgets.canvas_layers import heat_lut
 

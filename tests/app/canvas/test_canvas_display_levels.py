@@ -1,6 +1,7 @@
 """Window/level changes what the canvas draws, never the image array, the mask or the maps."""
 
 import numpy as np
+
 from meddisseg_studio.state.display import DisplayLevels
 
 

@@ -1,5 +1,6 @@
 import numpy as np
 import qimage2ndarray
+
 from meddisseg_studio.widgets.canvas import ViewMode
 
 

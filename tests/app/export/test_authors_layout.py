@@ -5,6 +5,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+
 from meddisseg_studio.export import ExportError, export_authors, split_names
 from meddisseg_studio.state import Project
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 from authors_reader import authors_pairs
+
 from meddisseg_studio.export import ExportOptions, write_authors
 from meddisseg_studio.state import Project
 

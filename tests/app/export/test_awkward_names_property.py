@@ -17,11 +17,11 @@ import pytest
 from authors_reader import authors_pairs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from meddisseg_core.data.dataset import DataConfig, open_dataset
 from meddisseg_studio.export.formats import FORMATS
 from meddisseg_studio.export.names import name_problem
 from meddisseg_studio.state import Project
-
-from meddisseg_core.data.dataset import DataConfig, open_dataset
 
 # Undecodable bytes (surrogate escapes) are left out: the state database cannot store such a
 # key yet (UnicodeEncodeError in the store), which is the state layer's to fix.

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from pycocotools import mask as rle
+
 from meddisseg_studio.export import ExportOptions, count_lesions, lesion_regions, write_coco
 from meddisseg_studio.state import Project
-from pycocotools import mask as rle
 
 
 def _three_polyps_and_a_speck() -> np.ndarray:

@@ -4,9 +4,10 @@ import json
 from pathlib import Path
 
 import numpy as np
+from pycocotools import mask as coco_mask
+
 from meddisseg_studio.export import export_coco, read_coco_masks
 from meddisseg_studio.state import Project
-from pycocotools import mask as coco_mask
 
 APPROVED = ["p1.png", "p2.jpg", "p3.png", "p4.bmp"]  # p3 has an empty mask, p5 was rejected
 

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+
 from meddisseg_studio.export import export_csv, export_overlays, render_overlay
 from meddisseg_studio.state import Project
 

@@ -1,10 +1,10 @@
 from pathlib import Path
 
 import pytest
-from meddisseg_studio.export import ExportError, export_authors, export_coco, export_csv, export_overlays
-from meddisseg_studio.state import Project
 
 from meddisseg_core.errors import CancelledError
+from meddisseg_studio.export import ExportError, export_authors, export_coco, export_csv, export_overlays
+from meddisseg_studio.state import Project
 
 # (export, output name, items it exports from reviewed_project: 4 approved of 5; the CSV lists all)
 EXPORTS = [

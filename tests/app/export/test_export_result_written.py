@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+
 from meddisseg_studio.export.formats import FORMATS
 from meddisseg_studio.state import Project
 

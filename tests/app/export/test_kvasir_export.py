@@ -5,6 +5,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+
 from meddisseg_studio.export import export_authors, export_coco, read_coco_masks
 from meddisseg_studio.state import EditSession, MaskEdit, Project, ReviewStatus
 

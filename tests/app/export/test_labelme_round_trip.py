@@ -8,6 +8,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+
 from meddisseg_studio.export import write_labelme
 from meddisseg_studio.export.polygons import mask_to_rings, paint_rings
 from meddisseg_studio.imports import ImportAs, import_labelme

@@ -6,6 +6,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+
 from meddisseg_studio.headless import main
 from meddisseg_studio.state import Project
 

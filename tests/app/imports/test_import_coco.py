@@ -6,10 +6,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from pycocotools import mask as rle
+
 from meddisseg_studio.export import ExportOptions, write_coco
 from meddisseg_studio.imports import ImportAs, ImportFailedError, import_coco
 from meddisseg_studio.state import Project
-from pycocotools import mask as rle
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+
 from meddisseg_studio.imports import import_labelme
 from meddisseg_studio.state import Project
 

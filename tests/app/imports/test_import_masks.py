@@ -4,10 +4,10 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from meddisseg_studio.imports import ImportAs, import_masks
-from meddisseg_studio.state import Project, ReviewStatus
 
 from meddisseg_core.imageio import read_mask
+from meddisseg_studio.imports import ImportAs, import_masks
+from meddisseg_studio.state import Project, ReviewStatus
 
 
 def test_kvasir_masks_become_proposals(kvasir_copy: tuple[Path, Path], tmp_path: Path) -> None:

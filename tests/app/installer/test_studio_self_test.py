@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from meddisseg_studio import selftest
 from meddisseg_studio.main import main
 

@@ -3,9 +3,8 @@ every GPU of a multi-GPU workstation."""
 
 from __future__ import annotations
 
-from meddisseg_studio.widgets.finetune_dialog import FineTuneDialog
-
 from meddisseg_core.models.devices import DeviceChoice, training_devices
+from meddisseg_studio.widgets.finetune_dialog import FineTuneDialog
 
 GPUS = [
     DeviceChoice("cuda:0", "GPU 0: H100, 70.1 of 79.6 GiB free", 70 * 2**30),

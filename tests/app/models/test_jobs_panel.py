@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from meddisseg_studio.widgets.jobs_panel import JobsPanel, format_duration
-
 from meddisseg_core.models.jobrun import EpochPoint
+from meddisseg_studio.widgets.jobs_panel import JobsPanel, format_duration
 
 
 def test_plots_are_built_on_first_show(qtbot) -> None:

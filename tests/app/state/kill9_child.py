@@ -12,6 +12,7 @@ import sys
 import threading
 
 import numpy as np
+
 from meddisseg_studio.state import AutosaveQueue, EditSession, MaskEdit, Project
 
 folder, state_dir, seed, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]

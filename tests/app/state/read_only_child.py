@@ -11,6 +11,7 @@ import json
 import sys
 
 import numpy as np
+
 from meddisseg_studio.state import EditSession, MaskEdit, Project, SaveError
 
 folder, state_dir = sys.argv[1], sys.argv[2]

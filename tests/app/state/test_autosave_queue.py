@@ -1,6 +1,7 @@
 import threading
 
 import numpy as np
+
 from meddisseg_studio.state import AutosaveQueue, SaveError
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from meddisseg_studio.state import EditSession, MaskEdit, Project, Proposal, ReviewStatus
 from meddisseg_studio.state.review import after_change
 

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+
 from meddisseg_studio.state import Project, StateCorruptError, quarantine_and_reset
 from meddisseg_studio.state.store import DB_NAME
 

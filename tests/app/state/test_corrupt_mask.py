@@ -2,6 +2,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from meddisseg_studio.state import Project, StateCorruptError
 
 

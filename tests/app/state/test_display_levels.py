@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from meddisseg_studio.state.display import DisplayLevels, to_display
 
 

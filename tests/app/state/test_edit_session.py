@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import numpy as np
+
 from meddisseg_studio.state import EditSession, MaskEdit, Project, Proposal, ReviewStatus
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from meddisseg_studio.state import Project
 
 CHILD = Path(__file__).with_name("kill9_child.py")

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from meddisseg_studio.state import Project
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "symlink") or os.name != "posix", reason="POSIX symlinks")

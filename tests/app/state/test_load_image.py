@@ -2,9 +2,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from meddisseg_studio.state import Project
 
 from meddisseg_core.errors import ImageReadError, ImageTooLargeError
+from meddisseg_studio.state import Project
 
 
 def test_kinds_of_images_come_back_as_display_rgb_uint8(tmp_path: Path, image_writer) -> None:

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from meddisseg_core.errors import MedDisSegError
 from meddisseg_studio.state import Project, ReviewStatus, quarantine_and_reset
 from meddisseg_studio.state.errors import StateCorruptError, StateLockedError
 from meddisseg_studio.state.store import DB_NAME
-
-from meddisseg_core.errors import MedDisSegError
 
 CHILD = Path(__file__).with_name("lock_holder_child.py")
 

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+
 from meddisseg_studio.state import MaskEdit, diff_edit
 
 

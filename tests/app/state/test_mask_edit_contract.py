@@ -6,6 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+
 from meddisseg_studio.state.edits import MaskEdit, diff_edit
 
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import cv2
 import pytest
+
 from meddisseg_studio.state import Project, codec
 
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from meddisseg_studio.state import EditSession, MaskEdit, Project, SaveError
 from meddisseg_studio.state import project as project_module
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from meddisseg_studio.state import Project
 from meddisseg_studio.state.store import DB_NAME
 

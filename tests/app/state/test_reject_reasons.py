@@ -1,6 +1,7 @@
 """The reject pick-list: defaults in one place, configurable, free text for "other…"."""
 
 import pytest
+
 from meddisseg_studio.state.reject_reasons import (
     DEFAULT_REJECT_REASONS,
     MAX_REASON_LENGTH,

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from meddisseg_studio.state import EditSession, MaskEdit, Project, SaveError, store
 
 

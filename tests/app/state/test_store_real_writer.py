@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from meddisseg_studio.state import EditSession, MaskEdit, Project, SaveError, codec
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+
 from meddisseg_studio.state import EditSession, MaskEdit, Project
 from meddisseg_studio.state.undo import UndoHistory
 

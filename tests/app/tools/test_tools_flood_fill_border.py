@@ -1,6 +1,7 @@
 """Flood fill leaves a region that reaches the image border alone (and says so) unless Shift is held."""
 
 import numpy as np
+
 from meddisseg_studio.tools import create_tool
 
 

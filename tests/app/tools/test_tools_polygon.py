@@ -1,4 +1,5 @@
 import numpy as np
+
 from meddisseg_studio.tools import create_tool
 
 

@@ -1,4 +1,5 @@
 import pytest
+
 from meddisseg_studio.tools import TOOLS, create_tool, operation_edit, tool_names
 
 

@@ -48,7 +48,7 @@ def window(qtbot, dialogs) -> Iterator:
 @pytest.fixture
 def opened(window, image_folder: Path):
     window.open_folder(image_folder)
-    assert window.studio.project is not None, window.dialogs.errors
+    assert window.workspace.project is not None, window.dialogs.errors
     return window
 
 

@@ -13,8 +13,8 @@ def _state_db(folder: Path) -> Path:
 
 def test_corrupt_database_offers_quarantine(qtbot, window, image_folder: Path, dialogs) -> None:
     window.open_folder(image_folder)
-    state_dir = window.studio.project.state_dir
-    window.studio.close_project()
+    state_dir = window.workspace.project.state_dir
+    window.workspace.close_project()
     db = _state_db(state_dir)
     garbage = b"this is not SQLite" * 100
     db.write_bytes(garbage)
@@ -24,13 +24,13 @@ def test_corrupt_database_offers_quarantine(qtbot, window, image_folder: Path, d
     # First refusal: nothing opens and the damaged file stays exactly as it was.
     dialogs.confirmations.append(False)
     window.open_folder(image_folder)
-    assert window.studio.project is None
+    assert window.workspace.project is None
     assert db.read_bytes() == garbage
     assert any("Quarantine" in q or "damaged" in q.lower() for q in dialogs.asked)
 
     # Accepting moves it aside (kept, not deleted) and opens with fresh state.
     dialogs.confirmations.append(True)
     window.open_folder(image_folder)
-    assert window.studio.project is not None
+    assert window.workspace.project is not None
     kept = [p for p in state_dir.rglob("*") if p.is_file() and p.read_bytes() == garbage]
     assert kept, "the damaged file must be kept somewhere"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from ui_support import ConstantPredictor, wait_idle
+
 from meddisseg_studio.state.display import DisplayLevels
 from meddisseg_studio.widgets.display_levels import DisplayLevelsPanel
-from ui_support import ConstantPredictor, wait_idle
 
 
 class RecordingPredictor(ConstantPredictor):
@@ -34,7 +35,7 @@ def test_panel_emits_levels_from_its_sliders(qtbot) -> None:
 def test_levels_never_change_the_proposal_input(qtbot, opened) -> None:
     window = opened
     predictor = RecordingPredictor()
-    window.jobs.set_predictor(predictor, "recording")
+    window.proposals.set_predictor(predictor, "recording")
     window.actions["propose_current"].trigger()
     wait_idle(qtbot, window)
     shown_plain = window.canvas.displayed_image().copy()

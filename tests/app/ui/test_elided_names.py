@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from meddisseg_studio.state.model import ImageEntry
-from meddisseg_studio.widgets.image_list import ImageListPanel
-from meddisseg_studio.widgets.review_panel import ReviewPanel
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QStyleOptionViewItem
+
+from meddisseg_studio.state.model import ImageEntry
+from meddisseg_studio.widgets.image_list import ImageListPanel
+from meddisseg_studio.widgets.review_panel import ReviewPanel
 
 LONG = "cju0qkwl35piu0993l0dewei2_and_a_much_longer_export_suffix_from_the_scope.jpg"
 

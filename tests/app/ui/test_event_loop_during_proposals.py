@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from meddisseg_studio.state.model import ReviewStatus
 from PySide6.QtCore import QTimer
 from ui_support import BROKEN, GatedPredictor, wait_idle
+
+from meddisseg_studio.state.model import ReviewStatus
 
 
 def test_timer_fires_while_predictor_blocks(qtbot, opened, tiny_checkpoint) -> None:
@@ -13,14 +14,14 @@ def test_timer_fires_while_predictor_blocks(qtbot, opened, tiny_checkpoint) -> N
 
     # A real tiny network behind a gate the test opens: each image waits until released.
     predictor = GatedPredictor(Predictor(load_model(tiny_checkpoint), device="cpu"))
-    opened.jobs.set_predictor(predictor, "gated test model")
+    opened.proposals.set_predictor(predictor, "gated test model")
     ticks: list[int] = []
     timer = QTimer()
     timer.setInterval(5)
     timer.timeout.connect(lambda: ticks.append(1))
     timer.start()
 
-    opened.jobs.propose_unreviewed()
+    opened.proposals.propose_unreviewed()
     assert opened.jobs.busy
     assert opened.progress.isVisible()
     # The worker is now stuck inside predict() until we release it...
@@ -31,23 +32,23 @@ def test_timer_fires_while_predictor_blocks(qtbot, opened, tiny_checkpoint) -> N
     assert opened.jobs.busy
     opened.image_list.view.viewport().repaint()  # painting works while the job is blocked
 
-    keys = [e.key for e in opened.studio.project.entries if e.key != BROKEN]
+    keys = [e.key for e in opened.workspace.project.entries if e.key != BROKEN]
     predictor.release(len(keys))
     wait_idle(qtbot, opened)
     timer.stop()
     assert not opened.progress.isVisible()
     for key in keys:
-        assert opened.studio.project.entry(key).status is ReviewStatus.PROPOSED
+        assert opened.workspace.project.entry(key).status is ReviewStatus.PROPOSED
 
 
 def test_cancel_stops_after_current_image(qtbot, opened) -> None:
     predictor = GatedPredictor()
-    opened.jobs.set_predictor(predictor, "gated test model")
-    opened.jobs.propose_unreviewed()
+    opened.proposals.set_predictor(predictor, "gated test model")
+    opened.proposals.propose_unreviewed()
     assert predictor.entered.wait(10)
     opened.actions["cancel_job"].trigger()  # Esc
     predictor.release(1)
     wait_idle(qtbot, opened)
-    statuses = [e.status for e in opened.studio.project.entries if e.key != BROKEN]
+    statuses = [e.status for e in opened.workspace.project.entries if e.key != BROKEN]
     assert statuses.count(ReviewStatus.PROPOSED) == 1
     assert "cancelled" in opened.statusBar().currentMessage()

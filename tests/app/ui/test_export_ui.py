@@ -11,9 +11,9 @@ from ui_support import wait_idle
 
 def test_each_export_writes_its_files(qtbot, opened, tmp_path: Path) -> None:
     # Approve two images (A = approve and next) so the exports have content.
-    first = opened.studio.key
+    first = opened.workspace.key
     opened.actions["approve"].trigger()
-    second = opened.studio.key
+    second = opened.workspace.key
     opened.actions["approve"].trigger()
     out = tmp_path / "exports"
     out.mkdir()
@@ -34,12 +34,14 @@ def test_each_export_writes_its_files(qtbot, opened, tmp_path: Path) -> None:
     assert {image["file_name"] for image in coco["images"]} == {first, second}
     assert len(list((out / "overlays").glob("*.png"))) == 2
     csv_lines = (out / "summary.csv").read_text().strip().splitlines()
-    assert len(csv_lines) == 1 + len(opened.studio.project.entries)
+    assert len(csv_lines) == 1 + len(opened.workspace.project.entries)
     assert progress_seen and progress_seen[-1][0] == progress_seen[-1][1]
     assert opened.findChildren(QProgressBar)
 
-    # Export… (Ctrl+E) runs the chosen formats one after another; nothing is overwritten.
+    # Export… (Ctrl+E) runs the chosen formats one after another; nothing is overwritten
+    # (asked first: test_export_again_asks.py).
     opened.dialogs.exports.append((["coco", "csv"], out))
+    opened.dialogs.confirmations.append(True)
     opened.actions["export_dialog"].trigger()
     wait_idle(qtbot, opened)
     assert (out / "coco-2.json").exists() and (out / "summary-2.csv").exists()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from meddisseg_studio.actions import all_actions
-from meddisseg_studio.widgets.help_dialog import HelpDialog
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
+
+from meddisseg_studio.actions import all_actions
+from meddisseg_studio.widgets.help_dialog import HelpDialog
 
 
 def test_every_action_has_a_unique_shortcut() -> None:

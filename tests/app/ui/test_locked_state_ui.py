@@ -18,11 +18,11 @@ def test_locked_folder_offers_read_only(qtbot, window, image_folder: Path, dialo
 
     monkeypatch.setattr(database, "LOCK_TIMEOUT_S", 0.2)
     window.open_folder(image_folder)
-    project = window.studio.project
+    project = window.workspace.project
     first = project.entries[0].key
     project.reject(first, "blurred")
     db = project.store.db_path
-    window.studio.close_project()
+    window.workspace.close_project()
     before = db.read_bytes()
     locker = subprocess.Popen(
         [sys.executable, str(LOCKER), str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
@@ -34,15 +34,15 @@ def test_locked_folder_offers_read_only(qtbot, window, image_folder: Path, dialo
         asked = dialogs.asked[-1]
         assert asked.startswith("Folder in use") and "another program" in asked
         assert not any("Damaged" in question for question in dialogs.asked)
-        opened = window.studio.project
+        opened = window.workspace.project
         assert opened is not None and opened.read_only
         assert opened.entry(first).reject_reason == "blurred"
         assert "read-only" in window.statusBar().currentMessage()
-        window.studio.close_project()
+        window.workspace.close_project()
 
         dialogs.confirmations.append(False)  # "Cancel": nothing opens, nothing moves
         window.open_folder(image_folder)
-        assert window.studio.project is None
+        assert window.workspace.project is None
     finally:
         assert locker.stdin is not None
         locker.stdin.write("\n")
@@ -58,8 +58,8 @@ def test_quarantine_that_cannot_move_the_file_is_reported(
 ) -> None:
     """Quarantine on a folder where the file cannot be moved is a message, not an escaped OSError."""
     window.open_folder(image_folder)
-    db = window.studio.project.store.db_path
-    window.studio.close_project()
+    db = window.workspace.project.store.db_path
+    window.workspace.close_project()
     db.write_bytes(b"garbage" * 100)
 
     def read_only_replace(src: object, dst: object) -> None:
@@ -68,6 +68,6 @@ def test_quarantine_that_cannot_move_the_file_is_reported(
     monkeypatch.setattr(os, "replace", read_only_replace)
     dialogs.confirmations.append(True)  # "Quarantine"
     window.open_folder(image_folder)
-    assert window.studio.project is None
+    assert window.workspace.project is None
     assert dialogs.errors and "Read-only file system" in dialogs.errors[-1][1]
     assert db.read_bytes() == b"garbage" * 100

@@ -1,14 +1,23 @@
-"""`meddisseg-studio FOLDER` starts the app with the folder open and returns Qt's exit code."""
+"""`meddisseg-studio FOLDER` starts the app with the folder open and returns Qt's exit code.
+
+The window is up before torch (and pyqtgraph) are imported: the model loads in the background
+and says so ("loading model…"). The app runs in its own process (startup_probe.py), so its
+imports are its own and quitting it leaves this test process's event loop alone.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
-from meddisseg_studio.main import main, parse_args
-from meddisseg_studio.main_window import MainWindow
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 from ui_support import N_KVASIR
+
+from meddisseg_studio.main import parse_args
+
+PROBE = Path(__file__).with_name("startup_probe.py")
 
 
 def test_parse_args() -> None:
@@ -17,16 +26,23 @@ def test_parse_args() -> None:
     assert parse_args([]).folder is None
 
 
-def test_main_opens_folder_and_exits(qtbot, image_folder: Path) -> None:
-    seen: dict[str, int] = {}
-
-    def inspect_and_quit() -> None:
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
-        assert len(windows) == 1
-        seen["rows"] = windows[0].image_list.model.rowCount()
-        windows[0].close()
-        QApplication.instance().quit()
-
-    QTimer.singleShot(0, inspect_and_quit)
-    assert main([str(image_folder)]) == 0
-    assert seen["rows"] == N_KVASIR + 1
+def test_window_shows_before_torch_and_opens_folder(image_folder: Path, tmp_path: Path) -> None:
+    report_path = tmp_path / "report.json"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MEDDISSEG_HOME=str(tmp_path / "home"))
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")  # QSettings: never the user's preferences
+    done = subprocess.run(
+        [sys.executable, str(PROBE), str(image_folder), str(report_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(report_path.read_text())
+    assert report["shown"] is True
+    assert report["torch_imported"] is False
+    assert report["pyqtgraph_imported"] is False
+    assert report["rows"] == N_KVASIR + 1
+    assert report["device"] == "Device: loading model…"
+    assert report["exit_code"] == 0
+    assert report["torch_imported_at_exit"] is True  # the model loader did run, on its own thread

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from meddisseg_studio.state.edits import MaskEdit
 from PySide6.QtGui import QColor
+
+from meddisseg_studio.state.edits import MaskEdit
 
 
 def _argb(colour: QColor) -> int:

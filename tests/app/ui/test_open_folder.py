@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from meddisseg_studio.widgets.image_list import StatusRole
 from PySide6.QtCore import Qt
 from ui_support import BROKEN, N_KVASIR
+
+from meddisseg_studio.widgets.image_list import StatusRole
 
 
 def test_open_lists_images_and_marks_corrupt_file(qtbot, opened) -> None:
@@ -12,8 +13,8 @@ def test_open_lists_images_and_marks_corrupt_file(qtbot, opened) -> None:
     model = panel.model
     assert model.rowCount() == N_KVASIR + 1
     # A readable image is shown right away.
-    assert opened.studio.key is not None and opened.studio.key != BROKEN
-    assert opened.studio.session is not None
+    assert opened.workspace.key is not None and opened.workspace.key != BROKEN
+    assert opened.workspace.session is not None
     # Thumbnails of the visible rows decode in the pool; the corrupt one fails and is marked.
     row = model.row_of(BROKEN)
     index = model.index(row)
@@ -23,8 +24,8 @@ def test_open_lists_images_and_marks_corrupt_file(qtbot, opened) -> None:
     assert "error:" in tooltip and BROKEN in tooltip
     assert opened.dialogs.errors == []  # marked in the list, no modal error
     # Selecting it shows a message instead of an image and keeps the app alive.
-    opened.studio.show_image(BROKEN)
-    assert opened.studio.session is None
+    opened.workspace.show_image(BROKEN)
+    assert opened.workspace.session is None
     assert "Cannot show" in opened.statusBar().currentMessage()
     # The filter finds it under "Unreadable".
     panel.set_filter("error")

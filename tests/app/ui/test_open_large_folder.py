@@ -30,7 +30,7 @@ def test_ten_thousand_images_open_and_decode_only_visible_rows(qtbot, window, tm
     qtbot.wait(1)  # one turn of the event loop: the list has painted
 
     assert window.image_list.model.rowCount() == 10_000
-    assert window.studio.project is not None and len(window.studio.project.entries) == 10_000
+    assert window.workspace.project is not None and len(window.workspace.project.entries) == 10_000
     # Only rows on screen asked for thumbnails, not all 10,000.
     requests = window.image_list.thumbnails.requests
     assert 0 < requests < 100, requests

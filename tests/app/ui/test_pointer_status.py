@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import numpy as np
-from meddisseg_studio.state.edits import MaskEdit
 from PySide6.QtCore import QPoint
 from PySide6.QtTest import QTest
 from ui_support import wait_idle
 
+from meddisseg_studio.state.edits import MaskEdit
+
 
 def test_pointer_readout_follows_the_mouse(qtbot, opened, constant_predictor) -> None:
-    opened.jobs.set_predictor(constant_predictor, "constant")
+    opened.proposals.set_predictor(constant_predictor, "constant")
     opened.actions["propose_current"].trigger()
     wait_idle(qtbot, opened)
-    prob = opened.studio.proposal.probability
-    mask = opened.studio.session.mask
+    prob = opened.workspace.proposal.probability
+    mask = opened.workspace.session.mask
     before = mask[2:4, 3:5].copy()
     opened.canvas.editCommitted.emit(MaskEdit(2, 3, before, np.ones_like(before)))
     viewport = opened.canvas.viewport()
@@ -29,8 +30,8 @@ def test_pointer_readout_follows_the_mouse(qtbot, opened, constant_predictor) ->
     assert opened.pointer_status.text() == ""
 
     opened.canvas.brush_size = 27
-    assert opened.view_options.brush_label.text() == "Brush 27 px"
+    assert opened.tool_status.text().startswith("Brush 27 px")  # the active tool, its size and hint
     assert opened.tool_options.brush_spin.value() == 27
     opened.tool_options.brush_spin.setValue(9)  # and the spin box drives the canvas
     assert opened.canvas.brush_size == 9
-    assert opened.view_options.brush_label.text() == "Brush 9 px"
+    assert opened.tool_status.text().startswith("Brush 9 px")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from meddisseg_studio.main_window import MainWindow
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor
+
+from meddisseg_studio.main_window import MainWindow
 
 
 def test_preferences_survive_close_and_reopen(qtbot, window, dialogs, isolated_settings: Path) -> None:
@@ -35,7 +36,7 @@ def test_preferences_survive_close_and_reopen(qtbot, window, dialogs, isolated_s
 
 
 def test_unreadable_values_fall_back_to_defaults(qtbot, dialogs) -> None:
-    from meddisseg_studio.controller_prefs import APPLICATION, ORGANISATION
+    from meddisseg_studio.settings import APPLICATION, ORGANISATION
 
     settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION, APPLICATION)
     settings.setValue("view/mask_colour", "not a colour")

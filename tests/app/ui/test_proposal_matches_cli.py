@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 import pytest
 import torch
-from ui_support import wait_idle
+from ui_support import wait_idle, wait_loaded
 
 from meddisseg_core.cli import main as cli_main
 from meddisseg_core.imageio import read_mask
@@ -64,10 +64,11 @@ def test_app_proposal_equals_cli_mask(qtbot, window, dialogs, kvasir_dir: Path, 
     window.open_folder(folder)
     dialogs.files.append(weights)
     window.actions["load_checkpoint"].trigger()
+    wait_loaded(qtbot, window)  # models load in the background
     assert dialogs.errors == []
     window.actions["propose_unreviewed"].trigger()
     wait_idle(qtbot, window, timeout=120_000)
-    project = window.studio.project
+    project = window.workspace.project
     for key in ("eight.png", "sixteen.png"):
         assert project.load_proposal(key) is not None, key
         app_mask = project.current_mask(key)  # the stored proposal, thresholded as the app shows it

@@ -6,7 +6,7 @@ from meddisseg_studio.state.edits import MaskEdit
 
 
 def test_island_size_is_honoured(qtbot, opened) -> None:
-    mask = opened.studio.session.mask
+    mask = opened.workspace.session.mask
     before = mask.copy()
     after = before.copy()
     after[5:10, 5:15] = 1  # a 50-pixel island

@@ -18,7 +18,7 @@ def _as_array(image: QImage) -> np.ndarray:
 
 
 def test_window_grab_is_not_blank(qtbot, opened, constant_predictor, tmp_path: Path) -> None:
-    opened.jobs.set_predictor(constant_predictor, "constant")
+    opened.proposals.set_predictor(constant_predictor, "constant")
     opened.actions["propose_current"].trigger()
     wait_idle(qtbot, opened)
     opened.canvas.fit_to_window()

@@ -6,9 +6,9 @@ import threading
 from pathlib import Path
 
 import numpy as np
-from meddisseg_studio.widgets.thumbnails import ThumbnailCache
 
 from meddisseg_core.errors import ImageReadError
+from meddisseg_studio.widgets.thumbnails import ThumbnailCache
 
 
 def test_lru_eviction_and_errors(qtbot) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from meddisseg_studio.tools import tool_names
-from meddisseg_studio.widgets.tool_bar import ToolBar
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+
+from meddisseg_studio.tools import tool_names
+from meddisseg_studio.widgets.tool_bar import ToolBar
 
 
 def test_tool_bar_is_one_exclusive_checkable_group(qtbot) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from meddisseg_studio.state.edits import MaskEdit
 from PySide6.QtCore import Qt
+
+from meddisseg_studio.state.edits import MaskEdit
 
 
 def test_undo_redo_with_keyboard(qtbot, opened) -> None:
-    session = opened.studio.session
+    session = opened.workspace.session
     mask = session.mask
     assert not mask.any()
     patch = np.ones((5, 7), np.uint8)

@@ -75,5 +75,10 @@ def wait_idle(qtbot, window, timeout: int = 20_000) -> None:
     qtbot.waitUntil(lambda: not window.jobs.busy, timeout=timeout)
 
 
+def wait_loaded(qtbot, window, timeout: int = 60_000) -> None:
+    """Wait until no model is loading (models load on a background thread)."""
+    qtbot.waitUntil(lambda: not window.proposals.loading, timeout=timeout)
+
+
 def readable_keys(window) -> list[str]:
-    return [e.key for e in window.studio.project.entries if e.key != BROKEN]
+    return [e.key for e in window.workspace.project.entries if e.key != BROKEN]

@@ -1,8 +1,7 @@
-"""The Qt-side controller: project, current image, edit session, review.
+"""The open folder, the image on screen and its edit session.
 
-It holds no widgets. The window wires panels to its signals and calls its slots; every
-slot that the user can trigger runs behind :func:`guarded`, so an error becomes a message
-instead of a crash. Model and export jobs live in :mod:`controller_jobs`.
+Holds no widgets: the window shows what the signals say and routes the user's edits here.
+The session's mask array is shared with the canvas; the session is the truth and autosaves.
 """
 
 # ruff: noqa: N815 - Qt signal names are camelCase, as in Qt and the canvas contract
@@ -10,88 +9,54 @@ instead of a crash. Model and export jobs live in :mod:`controller_jobs`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from meddisseg_core.errors import ImageReadError, MedDisSegError
+from meddisseg_studio.state.edits import MaskEdit
+from meddisseg_studio.state.errors import StateLockedError
+from meddisseg_studio.state.lesions import DEFAULT_MIN_LESION_AREA
+from meddisseg_studio.state.model import ImageEntry, Proposal, ReviewStatus
+from meddisseg_studio.state.project import Project
+from meddisseg_studio.state.session import EditSession
+from meddisseg_studio.state.store import quarantine_and_reset
 
-from .controller_guard import guarded, report
-from .state.edits import MaskEdit
-from .state.errors import StateLockedError
-from .state.model import ReviewStatus
-from .state.project import Project
-from .state.reject_reasons import DEFAULT_REJECT_REASONS
-from .state.session import EditSession
-from .state.store import quarantine_and_reset
-from .widgets.dialogs import Dialogs
+from .errors import ErrorReporter, guarded
 
 log = logging.getLogger(__name__)
 
 
-class StudioController(QObject):
+class Workspace(QObject):
     projectOpened = Signal()
-    # key, RGB image, mask (shared with the session), proposal or None
+    # key, RGB image, mask (shared with the session), Proposal or None
     imageShown = Signal(str, object, object, object)
     imageCleared = Signal()
     # y0, x0, h, w of a mask region that changed
     maskChanged = Signal(int, int, int, int)
+    # the key of an entry whose status or scores changed ("" for many)
     entryChanged = Signal(str)
     message = Signal(str)
 
-    def __init__(self, dialogs: Dialogs, parent: QObject | None = None) -> None:
+    def __init__(self, errors: ErrorReporter, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.dialogs = dialogs
-        self.project: Any | None = None
-        self.session: Any | None = None
+        self.errors = errors
+        self.dialogs = errors.dialogs
+        self.project: Project | None = None
+        self.session: EditSession | None = None
         self.key: str | None = None
-        self.proposal: Any | None = None
-        # True while the mask is the thresholded proposal, untouched by hand: only then does
-        # the threshold slider rewrite it (it never overwrites manual work).
+        self.proposal: Proposal | None = None
+        # True while the mask is the thresholded proposal, untouched by hand: only then may a new
+        # threshold rewrite it (it never overwrites manual work).
         self.mask_follows_proposal = False
-        self.last_error: tuple[str, str] | None = None
-        # The reject pick-list (the window sets the configured one; "other…" is always added).
-        self.reject_reasons: tuple[str, ...] = DEFAULT_REJECT_REASONS
-
-    # -- error sink (see controller_guard) -----------------------------------------
-    def on_error(self, title: str, text: str) -> None:
-        self.last_error = (title, text)
-        self.message.emit(text.splitlines()[0])
-        self.dialogs.error(title, text)
-
-    def on_save_error(self, exc: Exception) -> None:
-        self.last_error = ("Cannot save", str(exc))
-        self.message.emit(f"NOT SAVED: {exc}")
-        text = (
-            f"{exc}\n\nYour edits are kept in memory but are not on disk. The folder may be read-only "
-            "or the disk full. Choose another folder to keep the annotation state in?"
-        )
-        if self.dialogs.confirm("Cannot save", text, "Choose another folder…", "Not now"):
-            self.choose_state_dir()
-
-    def on_corrupt_state(self, exc: Exception) -> None:
-        self.last_error = ("Damaged state", str(exc))
-        self.message.emit(f"Damaged state: {exc}")
-        path = getattr(exc, "path", None)
-        text = (
-            f"{exc}\n\nThe damaged file is left untouched. Move it to a quarantine folder and start "
-            "fresh state for it? (Nothing is deleted.)"
-        )
-        if path is not None and self.dialogs.confirm("Damaged state", text, "Quarantine", "Leave it"):
-            try:
-                moved = quarantine_and_reset(path)
-            except MedDisSegError as moving:  # read-only folder, or not damaged after all
-                self.on_error("Cannot move the damaged file", str(moving))
-                return
-            self.message.emit(f"Moved the damaged file to {moved}")
-            if self.project is None and self._pending_open is not None:
-                self.open_folder(*self._pending_open)
-            elif self.key is not None:
-                self.show_image(self.key)
-
-    _pending_open: tuple[Path, Path | None] | None = None
+        # Lesion counts of saved masks (image list) use this minimum area (Preferences).
+        self.min_lesion_area = DEFAULT_MIN_LESION_AREA
+        self._unsubscribe: Callable[[], None] | None = None
+        self._pending_open: tuple[Path, Path | None] | None = None
+        errors.rescue_save = self.choose_state_dir
+        errors.quarantine = self._quarantine
 
     # -- project ------------------------------------------------------------------
     @guarded("open the folder")
@@ -101,7 +66,9 @@ class StudioController(QObject):
         folder = Path(folder)
         self._pending_open = (folder, Path(state_dir) if state_dir else None)
         try:
-            project = Project.open(folder, state_dir=state_dir, read_only=read_only)
+            project = Project.open(
+                folder, state_dir=state_dir, read_only=read_only, min_lesion_area=self.min_lesion_area
+            )
         except StateLockedError as exc:  # in use elsewhere, not damaged: offer to look read-only
             self._pending_open = None
             if self.dialogs.confirm("Folder in use", str(exc), "Open read-only", "Cancel"):
@@ -110,9 +77,7 @@ class StudioController(QObject):
         self._pending_open = None
         self.close_project()
         self.project = project
-        subscribe = getattr(project, "subscribe", None)
-        if subscribe is not None:
-            subscribe(self._on_project_event)
+        self._unsubscribe = project.subscribe(self.entryChanged.emit)
         self.message.emit(f"Opened {folder} with {len(project.entries)} image(s)")
         if read_only:
             self.message.emit(f"Opened {folder} read-only: edits and reviews are not saved")
@@ -131,20 +96,29 @@ class StudioController(QObject):
 
     def close_project(self) -> None:
         self.flush()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
         self.session = None
         self.key = None
         self.proposal = None
-        close = getattr(self.project, "close", None)
-        if close is not None:
-            close()
+        if self.project is not None:
+            self.project.close()
         self.project = None
 
-    def _on_project_event(self, *args: Any) -> None:
-        # Subscribers get the changed key (or nothing for bulk changes); the list repaints it.
-        key = next((a for a in args if isinstance(a, str)), None)
-        self.entryChanged.emit(key or "")
+    def _quarantine(self, path: Path) -> None:
+        try:
+            moved = quarantine_and_reset(path)
+        except MedDisSegError as moving:  # read-only folder, or not damaged after all
+            self.errors.error("Cannot move the damaged file", str(moving))
+            return
+        self.message.emit(f"Moved the damaged file to {moved}")
+        if self.project is None and self._pending_open is not None:
+            self.open_folder(*self._pending_open)
+        elif self.key is not None:
+            self.show_image(self.key)
 
-    def entry(self, key: str | None = None) -> Any | None:
+    def entry(self, key: str | None = None) -> ImageEntry | None:
         key = key or self.key
         if self.project is None or key is None:
             return None
@@ -177,27 +151,35 @@ class StudioController(QObject):
         """Show ``key``; an unreadable image is marked (row, status bar), not a dialog. True if shown."""
         if self.project is None:
             return False
-        if key != self.key:
-            self.flush()
+        # Always, even for the same key: the session is rebuilt from disk below, so every queued
+        # autosave must be written first (else a newer edit would be replaced by an older file).
+        flushed = self.flush()
+        if not flushed and key == self.key and self.session is not None:
+            # The edits of this image exist only in memory: keep its session rather than lose them.
+            self._emit_shown(key)
+            return True
         self.key = key
         try:
-            image = self.project.load_image(key)
+            self.project.load_image(key)
         except ImageReadError as exc:
             # Project.load_image recorded the reason in entry.error: the row shows it.
             self.session = None
             self.proposal = None
             self.imageCleared.emit()
-            self.entryChanged.emit(key)
             self.message.emit(f"Cannot show {key}: {exc.reason}")
             return False
         self.session = EditSession(self.project, key)
+        self._emit_shown(key)
+        return True
+
+    def _emit_shown(self, key: str) -> None:
+        assert self.project is not None and self.session is not None
         self.proposal = self.project.load_proposal(key)
-        status = self.project.entry(key).status
         # Re-thresholding keeps an image "proposed", so the status alone says whether a person
         # has drawn on the mask.
+        status = self.project.entry(key).status
         self.mask_follows_proposal = self.proposal is not None and status == ReviewStatus.PROPOSED
-        self.imageShown.emit(key, image, self.session.mask, self.proposal)
-        return True
+        self.imageShown.emit(key, self.project.load_image(key), self.session.mask, self.proposal)
 
     def show_next_readable(self, after: str | None, tries: int = 50) -> None:
         """Show the next unreviewed image, skipping (and marking) unreadable ones on the way."""
@@ -219,7 +201,7 @@ class StudioController(QObject):
         try:
             session.flush()
         except Exception as exc:
-            report(self, exc, "save the mask")
+            self.errors.report(exc, "save the mask")
         return self.session is None or not self.session.dirty
 
     # -- editing ------------------------------------------------------------------
@@ -239,7 +221,7 @@ class StudioController(QObject):
         if self.session is None:
             return
         try:
-            edit = getattr(self.session, name)()
+            edit = self.session.undo() if name == "undo" else self.session.redo()
         except Exception:
             # The mask changed in memory even if saving failed: redraw all of it, then report.
             self.maskChanged.emit(0, 0, *self.session.mask.shape)
@@ -259,11 +241,18 @@ class StudioController(QObject):
         self._undo_redo("redo")
 
     @guarded("re-threshold the proposal")
-    def set_threshold(self, threshold: float) -> None:
-        if self.proposal is None or self.session is None or self.key is None:
+    def rethreshold(self, threshold: float) -> None:
+        """Re-threshold the current proposal, unless a person has drawn on the mask.
+
+        The threshold itself belongs to the proposals controller; this only writes the mask and
+        records in the stored proposal the threshold its mask was made at.
+        """
+        if self.project is None or self.proposal is None or self.session is None or self.key is None:
             return
         if not self.mask_follows_proposal:
             self.message.emit("The mask was edited by hand: the new threshold applies to new proposals only")
+            return
+        if threshold == self.proposal.threshold:
             return
         self.proposal = replace(self.proposal, threshold=float(threshold))
         self.project.save_proposal(self.key, self.proposal)
@@ -273,41 +262,7 @@ class StudioController(QObject):
             self.maskChanged.emit(0, 0, *self.session.mask.shape)
         self.message.emit(f"Threshold {threshold:.2f}" + ("" if edit is not None else " (mask unchanged)"))
 
-    # -- review -------------------------------------------------------------------
-    @guarded("approve")
-    def approve(self) -> None:
-        if self.project is None or self.key is None or self.session is None:
-            return
-        self.flush()
-        self.project.approve(self.key)
-        self.entryChanged.emit(self.key)
-        self.message.emit(f"Approved {self.key}")
-        self.next_unreviewed()
-
-    @guarded("reject")
-    def reject(self) -> None:
-        if self.project is None or self.key is None:
-            return
-        reason = self.dialogs.ask_reject_reason(self.key, self.reject_reasons)
-        if reason is None:
-            return
-        self.project.set_status(self.key, ReviewStatus.REJECTED, reason=reason or None)
-        self.entryChanged.emit(self.key)
-        self.message.emit(f"Rejected {self.key}: {reason}")
-        self.next_unreviewed()
-
-    @guarded("go to the next unreviewed image")
-    def next_unreviewed(self) -> None:
-        if self.project is None:
-            return
-        self.show_next_readable(self.key)
-
-    @guarded("go to the most uncertain image")
-    def next_uncertain(self) -> None:
-        if self.project is None:
-            return
-        queue = [k for k in self.project.review_queue() if k != self.key]
-        if not queue:
-            self.message.emit("The review queue is empty")
-            return
-        self.show_image(queue[0])
+    def proposal_saved(self, key: str) -> None:
+        """A new proposal for ``key`` is stored: if it is on screen, show it without losing an edit."""
+        if key == self.key:
+            self.show_image(key)
