@@ -33,6 +33,7 @@ from meddisseg_core.imageio import read_image, read_mask, to_uint8, write_mask_p
 from meddisseg_core.inference import Predictor
 from meddisseg_core.inference.model_location import default_model_path
 from meddisseg_core.metrics import segmentation_metrics
+from meddisseg_core.models.finish import write_candidate
 from meddisseg_core.models.jobspec import CANDIDATE_NAME, RUN_DIR
 from meddisseg_core.nn import NetworkConfig, build_network
 
@@ -114,7 +115,8 @@ def main() -> int:
         if timing.outcome.state != "finished":
             print(f"the job ended {timing.outcome.state}: {timing.outcome.message}", file=sys.stderr)
             return 1
-        after = proposals_quality(timing.job_dir / RUN_DIR / CANDIDATE_NAME, pairs, args.device)
+        candidate = write_candidate(timing.job_dir / RUN_DIR, timing.job_dir / CANDIDATE_NAME)
+        after = proposals_quality(candidate, pairs, args.device)
         device = Predictor.from_path(base, device=args.device).device_report
         base_name = Path(base).name if not args.dry_run else "untrained tiny network"
     table(

@@ -10,6 +10,8 @@
 #   4. pack it (int8, <= 38 MB)                                 -> default.safetensors.part-NN-of-MM
 #   5. evaluate the packed model, compare with the unpacked one
 #   6. the model card                                           -> default.md, default.json
+#   6b. the CUDA path check: `meddisseg selftest` on the packed model, and its CUDA masks against
+#       its CPU masks on 4 val images                            -> log.txt
 #   7. under a hard timeout, the inference benchmarks (bs16 throughput, bs1 latency, 1024² peak)
 # A crash or a timeout in a late step still leaves the earlier files, the model among them.
 # Results go to $OUT (the device tool's folder), or ./gpu-results when OUT is unset; at most 7
@@ -58,8 +60,8 @@ else
   "$py" benchmarks/gpu_datapack.py --out "$data" --verify || { say "the data pack is missing or damaged"; exit 1; }
   device=cuda
   # Leave room for: training setup and finish (~40 s), two evaluations (~45 s), packing and the
-  # card (~20 s), the benchmarks (~60 s) and a margin.
-  budget=$(( $(left) - 185 ))
+  # card (~20 s), the CUDA path check (~20 s), the benchmarks (~60 s) and a margin.
+  budget=$(( $(left) - 205 ))
   extra=()
 fi
 [ -n "$init" ] && extra+=(--init "$init")
@@ -78,7 +80,7 @@ train "$run" "$budget"
 if [ ! -f "$run/best.safetensors" ] && grep -q '"out_of_memory"' "$out/events.jsonl" 2>/dev/null; then
   # Out of memory before any model: once more at half the batch (same learning rate).
   run="$work/run-bs16"
-  train "$run" $(( $(left) - 185 )) --batch-size 16
+  train "$run" $(( $(left) - 205 )) --batch-size 16
 fi
 model="$run/model.safetensors"
 [ -f "$model" ] || model="$run/best.safetensors"
@@ -91,12 +93,20 @@ timeout 120 "$py" benchmarks/gpu_default_steps.py pack --run "$run" --eval "$wor
   --work "$work" --out "$out"
 say "5. evaluate the packed model"
 timeout 150 "$py" benchmarks/gpu_default_steps.py evaluate --model "$work/default.safetensors" \
-  --data "$data" --json "$work/eval_packed.json" --compare "$work/full.npz"
+  --data "$data" --json "$work/eval_packed.json" --compare "$work/full.npz" \
+  --save-probabilities "$work/packed.npz"
 say "6. model card"
 timeout 60 "$py" benchmarks/gpu_model_card.py --out "$out" --events "$out/events.jsonl" \
   --env "$work/env.json" --eval-full "$work/eval_full.json" --eval-packed "$work/eval_packed.json" \
   --packed-info "$work/packed.json" --previous resources/models/default.json --init "$init" \
   --wall-seconds "$(elapsed)"
+
+say "6b. CUDA path check: selftest on $device, then the packed model's masks on the CPU against $device"
+timeout 60 "$py" -m meddisseg_core selftest --device "$device" --weights "$work/default.safetensors"
+head -n 4 "$data/val.txt" >"$work/few.txt"
+timeout 60 "$py" benchmarks/gpu_default_steps.py evaluate --model "$work/default.safetensors" \
+  --data "$data" --split "$work/few.txt" --device cpu --json "$work/eval_cpu.json" \
+  --compare "$work/packed.npz"
 
 bench=$(( $(left) - 5 ))
 [ "$bench" -gt 150 ] && bench=150

@@ -113,6 +113,13 @@ def step_evaluate(args: argparse.Namespace) -> int:
         reference = np.load(args.compare)
         diffs = [float(np.abs(probabilities[n].astype(np.float32) - reference[n]).max()) for n in names]
         report["max_abs_prob_diff_vs_reference"] = max(diffs)
+        # Masks are what users see: count the 256² pixels whose 0.5 decision differs.
+        flips = [int(((probabilities[n] >= 0.5) != (reference[n] >= 0.5)).sum()) for n in names]
+        report["mask_pixels_differing_vs_reference"] = sum(flips)
+        print(
+            f"  against {args.compare.name}: max |Δp| {max(diffs):.2e}, "
+            f"{sum(flips)} of {len(names) * 256 * 256} mask pixels differ"
+        )
     if args.save_probabilities is not None:
         np.savez_compressed(
             args.save_probabilities, **{n: p.astype(np.float32) for n, p in probabilities.items()}

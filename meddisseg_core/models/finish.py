@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 from typing import NamedTuple
 
+from safetensors.torch import load_file
+
 from meddisseg_core.atomic import atomic_write_text
 from meddisseg_core.checkpoint import InputConvention, ModelMetadata, load_model, save_model
 from meddisseg_core.errors import TrainingError
@@ -19,6 +21,8 @@ from meddisseg_core.models.jobspec import CANDIDATE_NAME, DATA_DIR, RESULT_NAME,
 from meddisseg_core.models.prepare import dataset_name
 from meddisseg_core.models.record import HeldOutMetrics, ModelRecord, TrainedOn
 from meddisseg_core.models.registry import ModelRegistry
+from meddisseg_core.train.final import FINAL_NAME
+from meddisseg_core.train.state import has_latest, latest_weights_path
 
 
 class JobResult(NamedTuple):
@@ -35,12 +39,25 @@ def held_out_items(job_dir: Path, keys: tuple[str, ...]) -> list[HeldOutImage]:
     ]
 
 
+def write_candidate(run_dir: Path, dest: Path) -> Path:
+    """The last epoch's weights as a regular model file, with the finished run's metadata.
+
+    The resumable checkpoint holds bare weights; ``model.safetensors`` (written when the run
+    finishes) carries the network config and run metadata but the best epoch's weights.
+    """
+    final = run_dir / FINAL_NAME
+    if not final.is_file() or not has_latest(run_dir):
+        raise TrainingError(f"{run_dir}: the job left no model (did training finish?)")
+    loaded = load_model(final)
+    loaded.network.load_state_dict(load_file(str(latest_weights_path(run_dir))), strict=True)
+    save_model(dest, loaded.network, loaded.metadata)
+    return dest
+
+
 def finish_job(spec_path: Path, registry: ModelRegistry | None = None, *, device: str = "auto") -> JobResult:
     spec, job_dir = read_spec(spec_path)
     registry = registry or ModelRegistry()
-    candidate = job_dir / RUN_DIR / CANDIDATE_NAME
-    if not candidate.is_file():
-        raise TrainingError(f"{candidate}: the job left no model (did training finish?)")
+    candidate = write_candidate(job_dir / RUN_DIR, job_dir / CANDIDATE_NAME)
     base = job_dir / spec.base_model if spec.base_model else None
     comparison = compare_models(
         base,

@@ -7,7 +7,8 @@ and run there (docs/FINETUNE.md)::
     base.safetensors     the model to start from (or base.pth); sha256 in the spec
     data/                images/ + masks/ (authors' layout) + train.txt / val.txt (val = held out)
     train_config.json    the TrainConfig of the run (written from the spec)
-    run/                 the trainer's folder: events.jsonl, train.log, latest.safetensors, ...
+    run/                 the trainer's folder: events.jsonl, train.log, checkpoints/, model.safetensors
+    candidate.safetensors  the last epoch's weights, with the run's metadata (finish-job)
     result.json          written by `meddisseg models finish-job`: before/after and the new id
 """
 
@@ -27,9 +28,10 @@ from meddisseg_core.nn import NetworkConfig
 SPEC_NAME = "job.json"
 SPEC_VERSION = 1
 DATA_DIR, RUN_DIR, CONFIG_NAME, RESULT_NAME = "data", "run", "train_config.json", "result.json"
-# The candidate is the last epoch's weights, not the epoch that scored best on the held-out
-# images: choosing on them would make the before/after comparison flatter the new model.
-CANDIDATE_NAME = "latest.safetensors"
+# The candidate is the last epoch's weights (the run's current resumable checkpoint), not the
+# epoch that scored best on the held-out images: choosing on them would make the before/after
+# comparison flatter the new model. finish-job writes it, with the run's metadata, under this name.
+CANDIDATE_NAME = "candidate.safetensors"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from meddisseg_core.checkpoint import InputConvention, ModelMetadata, save_model
 from meddisseg_core.nn import NetworkConfig, build_network
 from meddisseg_core.train.backbone import is_backbone_key
 from meddisseg_core.train.job import TrainRequest
+from meddisseg_core.train.state import latest_weights_path
 from meddisseg_core.train.trainer import run_training
 
 from .conftest import tiny_config
@@ -29,7 +30,7 @@ def test_decoder_only_keeps_the_encoder(small_dataset: Path, tmp_path: Path) -> 
     )
     assert outcome.status == "finished", outcome.message
 
-    after = load_file(str(tmp_path / "run" / "latest.safetensors"))
+    after = load_file(str(latest_weights_path(tmp_path / "run")))
     encoder = [k for k in before if is_backbone_key(k)]
     decoder = [k for k in before if not is_backbone_key(k) and before[k].is_floating_point()]
     assert any("running_mean" in k for k in encoder)  # BN statistics are part of the check

@@ -46,7 +46,11 @@ def _trained_tiny_model(image_rgb: np.ndarray, path: Path) -> Path:
     return path
 
 
-def test_app_proposal_equals_cli_mask(qtbot, window, dialogs, kvasir_dir: Path, tmp_path: Path) -> None:
+def test_app_proposal_equals_cli_mask(
+    qtbot, window, dialogs, kvasir_dir: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    threads = torch.get_num_threads()
+    request.addfinalizer(lambda: torch.set_num_threads(threads))
     torch.set_num_threads(1)
     source = cv2.imread(str(sorted((kvasir_dir / "images").glob("*.jpg"))[0]))
     small = cv2.resize(source, (96, 80), interpolation=cv2.INTER_AREA)  # BGR, as cv2 writes
