@@ -110,6 +110,7 @@ class ModelsControl(QObject):
         self.errors = workspace.errors
         self.dialogs = workspace.dialogs
         self._registry: ModelRegistry | None = None
+        self._shipped: ModelRecord | None = None
         self.current: ModelRecord | None = None
         self.downloads = DownloadFlow(self)
         self._pending: _Use | None = None  # the registry model loading now
@@ -136,7 +137,9 @@ class ModelsControl(QObject):
             if registry.notice:
                 self.errors.error("Model registry damaged", registry.notice)
             try:
-                registry.sync_shipped(default_model_path())
+                # The installation's default now; records of an earlier default stay for the
+                # folders that remember them, but "the shipped model" is this one.
+                self._shipped = registry.sync_shipped(default_model_path())
             except MedDisSegError as exc:
                 self.message.emit(f"The shipped default model is unusable: {exc}")
             self._registry = registry
@@ -174,7 +177,8 @@ class ModelsControl(QObject):
         return Path(project.folder) if project is not None else None
 
     def shipped(self) -> ModelRecord | None:
-        return next((r for r in self.registry.records() if r.source == "shipped"), None)
+        self.registry  # noqa: B018 - syncs the shipped record on first use
+        return self._shipped
 
     def _record_of(self, source: Path) -> ModelRecord | None:
         return next(

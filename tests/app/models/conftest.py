@@ -13,7 +13,7 @@ from pathlib import Path
 import cv2
 import pytest
 import torch
-from finetune_support import N_IMAGES, Setup
+from finetune_support import N_IMAGES, Setup, wait_model
 
 pytest.importorskip("pytestqt")
 
@@ -81,7 +81,9 @@ def window(qtbot, dialogs, setup: Setup) -> Iterator:
     win.show()
     qtbot.waitExposed(win)
     win.open_folder(setup.folder)
-    assert win.studio.project is not None, dialogs.errors
+    assert win.workspace.project is not None, dialogs.errors
+    wait_model(qtbot, win)  # the folder's remembered model loads in the background
+    assert win.models.current is not None, dialogs.errors
     yield win
     win.finetune.shutdown()
     win.close()

@@ -22,16 +22,24 @@ class Setup(NamedTuple):
 
 def approve_with_truth(window, setup: Setup, count: int = N_APPROVED) -> list[str]:
     """Approve the first ``count`` images with their true masks as the corrections."""
-    project = window.studio.project
+    project = window.workspace.project
     keys = sorted(setup.truth)[:count]
     for key in keys:
         project.approve(key, mask=setup.truth[key])
     return keys
 
 
+def wait_model(qtbot, window, timeout: int = 60_000) -> None:
+    """Wait until no model is loading: models load on a background thread and become current
+    (``window.models.current``) when loaded."""
+    qtbot.waitUntil(
+        lambda: not window.proposals.loading and window.models._pending is None, timeout=timeout
+    )
+
+
 def start_job(qtbot, window, *, epochs: int) -> object:
     """Open the fine-tune dialog, set a small CPU job and press Start; returns the run."""
-    dialog = window.finetune.open_dialog()
+    dialog = window.model_windows.open_finetune_dialog()
     assert dialog is not None, window.dialogs.errors
     dialog.device.setCurrentIndex(dialog.device.findData("cpu"))
     dialog.epochs.setValue(epochs)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from finetune_support import wait_model
+
 from meddisseg_core.models import ModelRegistry
 
 
@@ -16,6 +18,7 @@ def test_ctrl_l_is_remembered(qtbot, window, setup, tmp_path) -> None:
     )
     window.dialogs.files.append(path)
     window.actions["load_checkpoint"].trigger()
+    wait_model(qtbot, window)
     assert window.dialogs.errors == []
 
     record = window.models.current
@@ -25,4 +28,5 @@ def test_ctrl_l_is_remembered(qtbot, window, setup, tmp_path) -> None:
 
     window.models.current = None  # as after a restart
     window.open_folder(setup.folder)
+    wait_model(qtbot, window)
     assert window.models.current.id == record.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from finetune_support import approve_with_truth, start_job
+from finetune_support import approve_with_truth, start_job, wait_model
 
 from meddisseg_core.models import ModelRegistry
 
@@ -13,9 +13,9 @@ from meddisseg_core.models import ModelRegistry
 @pytest.mark.slow
 def test_finetune_loop(qtbot, window, setup) -> None:
     assert window.models.current.id == setup.base_id  # the folder's remembered model was loaded
-    window.jobs.propose_unreviewed()
+    window.proposals.propose_unreviewed()
     qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
-    project = window.studio.project
+    project = window.workspace.project
     approved = approve_with_truth(window, setup)
     unreviewed = sorted(set(setup.truth) - set(approved))
     before = {k: project.load_proposal(k).probability.copy() for k in unreviewed}
@@ -23,11 +23,11 @@ def test_finetune_loop(qtbot, window, setup) -> None:
     run = start_job(qtbot, window, epochs=2)
     assert run.process.command[1:4] == ["-m", "meddisseg_core", "train"]
     assert run.pid != __import__("os").getpid()  # a real child process
-    qtbot.waitUntil(lambda: window.finetune.compare_dialog is not None, timeout=240_000)
+    qtbot.waitUntil(lambda: window.model_windows.compare_dialog is not None, timeout=240_000)
     assert window.dialogs.errors == []
 
     # Events arrived and the curves followed them.
-    panel = window.finetune.panel
+    panel = window.jobs_panel
     epochs, losses = panel.loss_curve.getData()
     assert list(epochs) == [1, 2] and np.isfinite(losses).all()
     assert list(panel.dice_curve.getData()[0]) == [1, 2]
@@ -39,7 +39,7 @@ def test_finetune_loop(qtbot, window, setup) -> None:
     new = ModelRegistry().get(result["new_id"])
     assert new.source == "fine-tuned" and new.parent == setup.base_id
     assert set(new.trained_on.images) == set(approved) - set(result["images"])
-    dialog = window.finetune.compare_dialog
+    dialog = window.model_windows.compare_dialog
     default = dialog.use_new if result["after_is_better"] else dialog.keep
     assert default.isDefault()
     table = [dialog.table.item(0, c).text() for c in range(3)]
@@ -48,6 +48,7 @@ def test_finetune_loop(qtbot, window, setup) -> None:
     # Accepting makes it current (remembered) and, on request, re-proposes the unreviewed images.
     window.dialogs.confirmations.append(True)
     dialog.use_new.click()
+    wait_model(qtbot, window)  # the new model loads in the background, then re-proposes
     qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
     assert window.models.current.id == new.id
     assert ModelRegistry().current_id(setup.folder) == new.id

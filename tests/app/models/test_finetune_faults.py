@@ -20,7 +20,7 @@ def _snapshot(setup) -> tuple[bytes, list, str | None]:
 
 def _cancel(qtbot, window) -> None:
     wait_for_epoch(qtbot, window)
-    window.finetune.panel.cancel_button.click()
+    window.jobs_panel.cancel_button.click()
 
 
 def _sigkill(qtbot, window) -> None:
@@ -44,7 +44,7 @@ def test_fault_leaves_model_and_registry_intact(
     keys = approve_with_truth(window, setup)
     if fault is _bad_data:
         (setup.folder / keys[0]).write_bytes(b"\xff\xd8\xff not a jpeg any more")
-    predictor = window.jobs.predictor
+    predictor = window.proposals.predictor
     before = _snapshot(setup)
 
     run = start_job(qtbot, window, epochs=300 if fault is not _bad_data else 2)
@@ -60,9 +60,9 @@ def test_fault_leaves_model_and_registry_intact(
         assert len(errors) == 1 and error_text in errors[0][1] and "unchanged" in errors[0][1]
         assert "End of the job's log" in errors[0][1]
     # The app is alive and unchanged: same predictor, same model file, same registry.
-    assert window.isVisible() and window.jobs.predictor is predictor
+    assert window.isVisible() and window.proposals.predictor is predictor
     assert window.models.current.id == setup.base_id
     assert _snapshot(setup) == before
     assert not window.finetune.busy
-    window.studio.show_image(keys[1])  # still works
-    assert window.studio.key == keys[1]
+    window.workspace.show_image(keys[1])  # still works
+    assert window.workspace.key == keys[1]

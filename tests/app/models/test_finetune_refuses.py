@@ -9,7 +9,7 @@ from meddisseg_core.models.heldout import MIN_APPROVED
 
 def test_too_few_approved(qtbot, window, setup) -> None:
     approve_with_truth(window, setup, MIN_APPROVED - 2)
-    dialog = window.finetune.open_dialog()
+    dialog = window.model_windows.open_finetune_dialog()
     assert not dialog.start_button.isEnabled()
     text = dialog.refusal.text()
     assert f"Only {MIN_APPROVED - 2} image(s) are approved" in text and f"at least {MIN_APPROVED}" in text

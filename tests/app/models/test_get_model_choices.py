@@ -3,7 +3,7 @@ images are approved; a loaded file becomes the folder's model, remembered on reo
 
 from __future__ import annotations
 
-from finetune_support import approve_with_truth
+from finetune_support import approve_with_truth, wait_model
 
 from meddisseg_core.models import ModelRegistry
 from meddisseg_core.models.heldout import MIN_APPROVED
@@ -22,24 +22,27 @@ def test_the_four_ways(qtbot, window, setup, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("MEDDISSEG_MODEL", str(shipped))
     window.models._registry = None  # re-open: the shipped default is found now
 
-    dialog = window.models.open_get_model_dialog()
+    dialog = window.model_windows.open_get_model_dialog()
     assert "Kvasir default" in dialog.shipped_label.text() and "val mDSC 0.877" in dialog.shipped_label.text()
     assert not dialog.train_button.isEnabled() and f"of the {MIN_APPROVED}" in dialog.train_hint.text()
     dialog.use_shipped.click()
+    wait_model(qtbot, window)
     assert window.models.current.source == "shipped"
 
     window.dialogs.files.append(setup.base_file)
     dialog.load_file.click()  # an already-registered file: the same record, made current again
+    wait_model(qtbot, window)
     assert window.models.current.id == setup.base_id
     assert ModelRegistry().history(setup.folder)[-2:] == [window.models.shipped().id, setup.base_id]
 
     approve_with_truth(window, setup, MIN_APPROVED)
     dialog.close()
-    dialog = window.models.open_get_model_dialog()
+    dialog = window.model_windows.open_get_model_dialog()
     assert dialog.train_button.isEnabled()
     dialog.train_button.click()
-    assert window.finetune.dialog is not None and window.finetune.dialog.isVisible()
-    window.finetune.dialog.reject()
+    assert window.model_windows.finetune_dialog is not None and window.model_windows.finetune_dialog.isVisible()
+    window.model_windows.finetune_dialog.reject()
 
     window.models.rollback()  # Model > Roll back model
+    wait_model(qtbot, window)
     assert window.models.current.source == "shipped"

@@ -13,7 +13,7 @@ def test_download_from_the_dialog(qtbot, window, server, monkeypatch) -> None:
     server.behaviour.files["/v1/checkpoint2.pth"] = payload
     url = server.url("/v1/checkpoint2.pth")
     monkeypatch.setitem(downloads.KNOWN_MODELS, "authors-stage2", (url, "stage 2 (test server)"))
-    dialog = window.models.open_get_model_dialog()
+    dialog = window.model_windows.open_get_model_dialog()
     shown = []
     show_progress = dialog.download_progress
 
@@ -33,6 +33,6 @@ def test_download_from_the_dialog(qtbot, window, server, monkeypatch) -> None:
     assert f"of {len(payload) / 1e6:.1f} MB at" in text and "MB/s" in text
     record_ = ModelRegistry().get(window.models.current.id)
     assert record_.source == "downloaded" and record_.url == url
-    assert ModelRegistry().current_id(window.studio.project.folder) == record_.id
+    assert ModelRegistry().current_id(window.workspace.project.folder) == record_.id
     assert f"({record_.id})" in window.model_panel.model_label.text()
     assert window.dialogs.errors == []

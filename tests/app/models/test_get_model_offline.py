@@ -14,7 +14,7 @@ def test_offline_download_says_what_to_do(qtbot, window, monkeypatch) -> None:
     url = f"http://127.0.0.1:{port}/v1/checkpoint2.pth"
     monkeypatch.setitem(downloads.KNOWN_MODELS, "authors-stage2", (url, "stage 2 (nowhere)"))
     current = window.models.current
-    dialog = window.models.open_get_model_dialog()
+    dialog = window.model_windows.open_get_model_dialog()
     dialog.download_choice.setCurrentIndex(dialog.download_choice.findData("authors-stage2"))
     dialog.download_button.click()
     qtbot.waitUntil(lambda: dialog.download_button.isEnabled(), timeout=30_000)

@@ -3,6 +3,8 @@ the unreviewed images is offered."""
 
 from __future__ import annotations
 
+from finetune_support import wait_model
+
 from meddisseg_core.models import ModelRegistry
 
 
@@ -19,10 +21,11 @@ def test_switch_and_remember(qtbot, window, setup, tmp_path) -> None:
     window.models.registry.reload()
 
     window.dialogs.confirmations.append(False)  # "Re-propose?" -> not now
-    dialog = window.models.switch()
+    dialog = window.model_windows.switch()
     assert dialog.chosen_id() == setup.base_id  # the current one is preselected
     dialog.select(other.id)
     dialog.accept()
+    wait_model(qtbot, window)
 
     assert window.models.current.id == other.id
     assert "Re-propose with the new model?" in window.dialogs.asked[-1]
@@ -33,4 +36,5 @@ def test_switch_and_remember(qtbot, window, setup, tmp_path) -> None:
     # Reopening the folder (a restart) brings the same model back.
     window.models.current = None
     window.open_folder(setup.folder)
+    wait_model(qtbot, window)
     assert window.models.current.id == other.id
