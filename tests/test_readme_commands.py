@@ -21,7 +21,9 @@ def test_two_one_line_commands() -> None:
     assert all("\n" not in block for block in blocks), blocks
     install_and_run, install_and_test = blocks
     assert install_and_run.startswith("bash scripts/install.sh") and "meddisseg-studio" in install_and_run
-    assert install_and_test.startswith("bash scripts/install.sh --dev") and "scripts/test.sh" in install_and_test
+    assert (
+        install_and_test.startswith("bash scripts/install.sh --dev") and "scripts/test.sh" in install_and_test
+    )
 
 
 def test_ci_runs_the_readme_test_command() -> None:

@@ -32,9 +32,7 @@ def approve_with_truth(window, setup: Setup, count: int = N_APPROVED) -> list[st
 def wait_model(qtbot, window, timeout: int = 60_000) -> None:
     """Wait until no model is loading: models load on a background thread and become current
     (``window.models.current``) when loaded."""
-    qtbot.waitUntil(
-        lambda: not window.proposals.loading and window.models._pending is None, timeout=timeout
-    )
+    qtbot.waitUntil(lambda: not window.proposals.loading and window.models._pending is None, timeout=timeout)
 
 
 def start_job(qtbot, window, *, epochs: int) -> object:

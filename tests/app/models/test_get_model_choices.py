@@ -40,7 +40,9 @@ def test_the_four_ways(qtbot, window, setup, tmp_path, monkeypatch) -> None:
     dialog = window.model_windows.open_get_model_dialog()
     assert dialog.train_button.isEnabled()
     dialog.train_button.click()
-    assert window.model_windows.finetune_dialog is not None and window.model_windows.finetune_dialog.isVisible()
+    assert (
+        window.model_windows.finetune_dialog is not None and window.model_windows.finetune_dialog.isVisible()
+    )
     window.model_windows.finetune_dialog.reject()
 
     window.models.rollback()  # Model > Roll back model
