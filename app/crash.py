@@ -26,12 +26,15 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
 from meddisseg_core.atomic import atomic_write_text
 from meddisseg_core.paths import user_log_dir
 
 from . import __version__
+
+if TYPE_CHECKING:  # Qt is imported only once the app starts it (see main.py)
+    from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 LOG_NAME = "meddisseg-studio.log"
 MAX_DIALOGS = 3  # an error repeating in a paint handler must not bury the user in dialogs
@@ -71,7 +74,7 @@ def write_crash_log(info: ExcInfo, log_dir: Path) -> Path:
     return path
 
 
-def crash_dialog(summary: str, path: Path | None, parent: Any = None) -> Any:
+def crash_dialog(summary: str, path: Path | None, parent: QWidget | None = None) -> QMessageBox:
     """The message box shown for an uncaught error (built here, shown by the caller)."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
@@ -85,7 +88,7 @@ def crash_dialog(summary: str, path: Path | None, parent: Any = None) -> Any:
     return box
 
 
-def _show_dialog(summary: str, path: Path | None, parent: Any) -> None:
+def _show_dialog(summary: str, path: Path | None, parent: QWidget | None) -> None:
     from PySide6.QtWidgets import QApplication
 
     if QApplication.instance() is None:
@@ -126,9 +129,11 @@ def _alive(pid: int) -> bool:
 class CrashGuard:
     """Installed by :func:`install`; :meth:`close` puts back what was there before."""
 
-    def __init__(self, log_dir: Path, show: Callable[[str, Path | None, Any], None] = _show_dialog) -> None:
+    def __init__(
+        self, log_dir: Path, show: Callable[[str, Path | None, QWidget | None], None] = _show_dialog
+    ) -> None:
         self.log_dir = log_dir
-        self.window: Any = None
+        self.window: QMainWindow | None = None
         self.crash_logs: list[Path] = []
         self.previous_crashes = collect_hard_crashes(log_dir)
         self._show = show
@@ -148,7 +153,7 @@ class CrashGuard:
         for path in self.previous_crashes:
             log.warning("an earlier session ended in a hard crash; its dump: %s", path)
 
-    def attach(self, window: Any) -> None:
+    def attach(self, window: QMainWindow) -> None:
         """Use ``window`` as the dialogs' parent; tell the user about a crash of an earlier session."""
         self.window = window
         if self.previous_crashes:

@@ -8,7 +8,7 @@ are not modal: the user may go on looking at (and approving) images while one is
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 
@@ -23,6 +23,10 @@ from .widgets.model_list_dialog import ModelListDialog
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDockWidget, QWidget
+
+    from meddisseg_core.models.record import ModelRecord
+
+    from .control.finetune_result import FineTuneResult
 
 
 class ModelWindows(QObject):
@@ -160,7 +164,7 @@ class ModelWindows(QObject):
         self.jobs_dock.raise_()
 
     @Slot(object, str, object)
-    def _compare(self, result: dict[str, Any], current: str, new: Any) -> None:
+    def _compare(self, result: FineTuneResult, current: str, new: ModelRecord) -> None:
         dialog = CompareDialog(result, current, new.name, self.parent_widget)
         dialog.finished.connect(lambda _code: self.finetune.decide(dialog.choice(), new))
         self.compare_dialog = dialog

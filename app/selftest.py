@@ -20,7 +20,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TextIO
 
 import numpy as np
 
@@ -57,12 +57,20 @@ def cuda_report() -> Result:
     return "OK", f"available: CUDA {torch.version.cuda}, GPU {', '.join(names)}"
 
 
-def mask_round_trip(image: np.ndarray, prediction: Any) -> Result:
-    """Save the predicted mask through the app's project store and read it back."""
+def mask_round_trip(image: np.ndarray, prediction: object) -> Result:
+    """Save the predicted mask through the app's project store and read it back.
+
+    ``prediction`` is ``object`` because the core's ``PredictionCheck`` passes it so; it is
+    checked to be a :class:`~meddisseg_core.inference.predictor.Prediction` here.
+    """
     import cv2
+
+    from meddisseg_core.inference.predictor import Prediction
 
     from .state.project import Project
 
+    if not isinstance(prediction, Prediction):
+        return "FAIL", f"expected a Prediction from the core's check, got {type(prediction).__name__}"
     mask = (prediction.probability >= 0.5).astype(np.uint8)
     if mask.min() == mask.max():  # a random tiny network may predict one class: add a known shape
         mask[image.shape[0] // 4 : image.shape[0] // 2, image.shape[1] // 5 : image.shape[1] // 3] ^= 1
@@ -144,7 +152,7 @@ def _attempt(action: Callable[[], Result]) -> Result:
         return "FAIL", f"{type(exc).__name__}: {exc}"
 
 
-def run_self_test(weights: Path | None = None, out: Any = None) -> int:
+def run_self_test(weights: Path | None = None, out: TextIO | None = None) -> int:
     """Run and print every check; 0 when none failed, else 1.
 
     A windowed program has no stdout: the report then goes to ``selftest.txt`` in the log folder.

@@ -26,7 +26,7 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -38,6 +38,13 @@ from .errors import guarded
 from .finetune_settings import SCRATCH, FineTuneSettings
 from .finetune_speed import SpeedProbe, estimate_args
 from .models import ModelsControl, approved_keys
+
+if TYPE_CHECKING:  # the models package imports torch: not at start-up
+    from meddisseg_core.models.devices import DeviceChoice
+    from meddisseg_core.models.jobrun import FineTuneRun, JobOutcome
+    from meddisseg_core.models.record import ModelRecord
+
+    from .finetune_result import FineTuneResult
 
 log = logging.getLogger(__name__)
 POLL_MS = 300
@@ -57,12 +64,12 @@ def job_environment(device: str, threads: int) -> dict[str, str]:
 class FineTuneInfo(NamedTuple):
     """What the fine-tune dialog shows."""
 
-    bases: list[Any]  # registry records a job can start from
+    bases: list[ModelRecord]  # registry records a job can start from
     current_id: str | None
     approved: int
     needed: int
     held_out_note: str | None
-    devices: list[Any]
+    devices: list[DeviceChoice]
 
 
 class FineTuneControl(QObject):
@@ -84,10 +91,10 @@ class FineTuneControl(QObject):
         self.errors = models.errors
         self.dialogs = models.dialogs
         self.budget: ThreadBudget = BUDGET
-        self.run: Any | None = None
+        self.run: FineTuneRun | None = None
         self.finisher: ChildCommand | None = None
         self.speed: SpeedProbe | None = None
-        self.last_result: dict[str, Any] | None = None
+        self.last_result: FineTuneResult | None = None
         self._release: Callable[[], None] | None = None  # gives the run's cores back
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
@@ -131,7 +138,7 @@ class FineTuneControl(QObject):
         current = self.models.current.id if self.models.current is not None else None
         return FineTuneInfo(bases, current, len(approved), MIN_APPROVED, note, list(training_devices()))
 
-    def _base(self, settings: FineTuneSettings) -> tuple[Any | None, Path | None, int, str]:
+    def _base(self, settings: FineTuneSettings) -> tuple[ModelRecord | None, Path | None, int, str]:
         """(record, file, image size, network kind) of the chosen base model."""
         from meddisseg_core.models.jobspec import network_kind
 
@@ -244,10 +251,9 @@ class FineTuneControl(QObject):
         if run.outcome is not None:
             self.timer.stop()
             self._release_cores()
-            self._ended(run.outcome)
+            self._ended(run, run.outcome)
 
-    def _ended(self, outcome: Any) -> None:
-        run = self.run
+    def _ended(self, run: FineTuneRun, outcome: JobOutcome) -> None:
         if outcome.state == "finished":
             count = len(run.spec.held_out_images)
             self.jobStatus.emit(
@@ -274,7 +280,7 @@ class FineTuneControl(QObject):
 
     @Slot(int, str)
     def _finished(self, code: int, output: str) -> None:
-        from meddisseg_core.models.finish import read_result
+        from .finetune_result import load_result
 
         run, self.run = self.run, None
         if code != 0 or run is None:
@@ -286,9 +292,9 @@ class FineTuneControl(QObject):
             )
             return
         self.models.registry.reload()  # the child registered the new model
-        result = read_result(run.job_dir)
+        result = load_result(run.job_dir)
         self.last_result = result
-        new = self.models.registry.get(str(result["new_id"]))
+        new = self.models.registry.get(result["new_id"])
         current = self.models.current.name if self.models.current is not None else "no model"
         self.jobEnded.emit(
             f"Done: held-out Dice {result['before']['dice']:.3f} → {result['after']['dice']:.3f} "
@@ -296,7 +302,7 @@ class FineTuneControl(QObject):
         )
         self.resultReady.emit(result, current, new)
 
-    def decide(self, choice: str, new: Any) -> None:
+    def decide(self, choice: str, new: ModelRecord) -> None:
         """The user's answer to the before/after comparison: "new" makes the new model current."""
         if choice == "new":
             self.models.use(new.id)

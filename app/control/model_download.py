@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from meddisseg_core.errors import CancelledError, MedDisSegError
+
+if TYPE_CHECKING:  # models.py imports this module
+    from .models import ModelsControl
 
 
 class DownloadWorker(QObject):
@@ -85,7 +88,7 @@ class DownloadFlow(QObject):
     progress = Signal(int, int, float)  # done bytes, total bytes (0: unknown), bytes/s
     ended = Signal(str, bool)  # what to show, failed
 
-    def __init__(self, models: Any) -> None:
+    def __init__(self, models: ModelsControl) -> None:
         super().__init__(models)
         self.models = models
         self.thread: DownloadThread | None = None

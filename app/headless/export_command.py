@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from meddisseg_studio.export.common import DEFAULT_MIN_LESION_AREA, ExportError, ExportOptions
 from meddisseg_studio.export.formats import FORMATS, ExportFormat, get_format
@@ -12,7 +11,7 @@ from meddisseg_studio.headless.common import add_project_arguments, emit, open_p
 from meddisseg_studio.state.model import ReviewStatus
 
 
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     names = [f.name for f in FORMATS]
     parser = subparsers.add_parser(
         "export",

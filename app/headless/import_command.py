@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from meddisseg_studio.headless.common import add_project_arguments, emit, open_project
 from meddisseg_studio.imports import SOURCES, ImportAs, import_coco, import_labelme, import_masks
@@ -12,7 +11,7 @@ from meddisseg_studio.imports.common import ImportReport
 from meddisseg_studio.state.project import Project
 
 
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "import",
         help="import masks into the project",

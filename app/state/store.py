@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TypedDict, cast
 
 import numpy as np
 
@@ -48,6 +48,24 @@ _COLUMNS = (
     "lesions",
     "lesion_min_area",
 )
+
+
+class EntryRow(TypedDict):
+    """One row of the ``entries`` table, by column (see ``database._SCHEMA``); a column that an
+    older database lacks reads as None."""
+
+    key: str
+    status: str  # NOT NULL; a value this version does not know reads as "new"
+    reason: str | None
+    dice: float | None
+    uncertainty: float | None
+    edited_fraction: float | None
+    error: str | None
+    model_id: str | None
+    created: float | None
+    updated: float | None
+    lesions: int | None
+    lesion_min_area: int | None
 
 
 def quarantine_and_reset(path: Path | str) -> Path:
@@ -112,13 +130,16 @@ class StateStore:
         with self._lock:
             return self._conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
-    def load_rows(self) -> dict[str, dict[str, Any]]:
+    def load_rows(self) -> dict[str, EntryRow]:
         with self._lock:
             present = database.table_columns(self._conn)  # a read-only older database may lack some
             columns = [c for c in _COLUMNS if c in present]
             cursor = self._conn.execute(f"SELECT {', '.join(columns)} FROM entries")
             empty = dict.fromkeys(_COLUMNS)
-            return {row[0]: {**empty, **dict(zip(columns, row, strict=True))} for row in cursor}
+            # The column types are the schema's (SQLite itself does not enforce them).
+            return {
+                row[0]: cast(EntryRow, {**empty, **dict(zip(columns, row, strict=True))}) for row in cursor
+            }
 
     def save_entry(self, entry: ImageEntry) -> None:
         """Write one entry in its own durable transaction; SaveError on any failure."""
@@ -304,7 +325,7 @@ def half_keeping_decision(probability: np.ndarray, threshold: float) -> np.ndarr
     return half
 
 
-def entry_from_row(entry: ImageEntry, row: dict[str, Any]) -> None:
+def entry_from_row(entry: ImageEntry, row: EntryRow) -> None:
     """Copy a database row onto an entry built from the folder listing."""
     try:
         entry.status = ReviewStatus(row["status"])

@@ -6,8 +6,7 @@ registry but is never made current by default.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,12 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+if TYPE_CHECKING:
+    from ..control.finetune_result import FineTuneResult
+
 
 class CompareDialog(QDialog):
     """``choice()`` is "new" or "current" after the dialog closes (closing = keep the current)."""
 
     def __init__(
-        self, result: Mapping[str, Any], current_name: str, new_name: str, parent: QWidget | None = None
+        self, result: FineTuneResult, current_name: str, new_name: str, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Fine-tuning finished: before and after")
@@ -40,8 +42,9 @@ class CompareDialog(QDialog):
         self.table = QTableWidget(2, 3)
         self.table.setHorizontalHeaderLabels([f"current: {current_name}", f"new: {new_name}", "difference"])
         self.table.setVerticalHeaderLabels(["Dice", "IoU"])
-        for row, key in enumerate(("dice", "iou")):
-            values = (f"{before[key]:.4f}", f"{after[key]:.4f}", f"{diff[key]:+.4f}")
+        scores = ((before["dice"], after["dice"], diff["dice"]), (before["iou"], after["iou"], diff["iou"]))
+        for row, (old, new, gain) in enumerate(scores):
+            values = (f"{old:.4f}", f"{new:.4f}", f"{gain:+.4f}")
             for column, text in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()

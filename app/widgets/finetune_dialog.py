@@ -10,7 +10,7 @@ child process (``measureRequested``), never from a guess.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -32,6 +32,10 @@ from PySide6.QtWidgets import (
 
 from ..control.finetune_settings import SCRATCH, FineTuneSettings
 
+if TYPE_CHECKING:  # the models package imports torch: not at start-up
+    from meddisseg_core.models.devices import DeviceChoice
+    from meddisseg_core.models.record import ModelRecord
+
 __all__ = ["SCRATCH", "FineTuneDialog", "FineTuneSettings"]
 
 
@@ -40,12 +44,12 @@ class FineTuneDialog(QDialog):
 
     def __init__(
         self,
-        bases: Sequence[Any],
+        bases: Sequence[ModelRecord],
         current_id: str | None,
         approved: int,
         needed: int,
         held_out_note: str | None,
-        devices: Sequence[Any],
+        devices: Sequence[DeviceChoice],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -166,7 +170,7 @@ class FineTuneDialog(QDialog):
         self.start_button.setEnabled(self.enough and not waiting)
         self.start_button.setToolTip("measuring the speed first…" if waiting and self.enough else "")
 
-    def _record(self) -> Any | None:
+    def _record(self) -> ModelRecord | None:
         return next((r for r in self.bases if r.id == self.base.currentData()), None)
 
     def _base_changed(self) -> None:

@@ -11,13 +11,11 @@ text, tooltip and badge instead of raising. Names are elided in the middle to th
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QLabel, QListView, QVBoxLayout, QWidget
 
-from ..state.model import ReviewStatus
+from ..state.model import ImageEntry, ReviewStatus
 from .icons import STATUS_COLOURS, status_icon
 from .image_row_delegate import ImageRowDelegate
 from .thumbnails import THUMB_SIZE, ThumbnailCache
@@ -41,36 +39,32 @@ StatusRole = Qt.ItemDataRole.UserRole + 2
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def status_name(entry: Any) -> str:
-    return str(getattr(entry.status, "value", entry.status))
+def status_name(entry: ImageEntry) -> str:
+    return entry.status.value
 
 
-def lesion_text(entry: Any) -> str:
+def lesion_text(entry: ImageEntry) -> str:
     """ "1 lesion", "3 lesions"; "" while the stored mask's count is not known."""
-    count = getattr(entry, "lesions", None)
+    count = entry.lesions
     if count is None:
         return ""
     return f"{count} lesion" + ("" if count == 1 else "s")
 
 
-def status_text(entry: Any) -> str:
+def status_text(entry: ImageEntry) -> str:
     """The status as a reader sees it: "changed after approval", "rejected: image quality"."""
-    name = status_name(entry)
-    try:
-        text = ReviewStatus(name).label
-    except ValueError:
-        text = name
-    reason = getattr(entry, "reject_reason", None)
-    return f"{text}: {reason}" if reason and name == ReviewStatus.REJECTED else text
+    text = entry.status.label
+    reason = entry.reject_reason
+    return f"{text}: {reason}" if reason and entry.status == ReviewStatus.REJECTED else text
 
 
 class ImageListModel(QAbstractListModel):
     """A filtered view of ``project.entries`` (the project stays the owner of the data)."""
 
-    def __init__(self, thumbnails: ThumbnailCache, parent: Any = None) -> None:
+    def __init__(self, thumbnails: ThumbnailCache, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._thumbs = thumbnails
-        self._entries: list[Any] = []
+        self._entries: list[ImageEntry] = []
         self._rows: list[int] = []  # entry indices shown, in order
         self._row_of: dict[str, int] = {}
         self._errors: dict[str, str] = {}  # thumbnail decode failures found after opening
@@ -80,7 +74,7 @@ class ImageListModel(QAbstractListModel):
         thumbnails.restyled.connect(self._refresh_all)
 
     # -- population ---------------------------------------------------------------
-    def set_entries(self, entries: list[Any]) -> None:
+    def set_entries(self, entries: list[ImageEntry]) -> None:
         self.beginResetModel()
         self._entries = entries
         self._errors.clear()
@@ -93,12 +87,12 @@ class ImageListModel(QAbstractListModel):
         self._rebuild()
         self.endResetModel()
 
-    def _status(self, entry: Any) -> str:
+    def _status(self, entry: ImageEntry) -> str:
         if self.error_of(entry):
             return "error"
         return status_name(entry)
 
-    def _keep(self, entry: Any) -> bool:
+    def _keep(self, entry: ImageEntry) -> bool:
         if self._filter == "all":
             return True
         status = self._status(entry)
@@ -110,14 +104,17 @@ class ImageListModel(QAbstractListModel):
         self._rows = [i for i, e in enumerate(self._entries) if self._keep(e)]
         self._row_of = {self._entries[i].key: row for row, i in enumerate(self._rows)}
 
-    def error_of(self, entry: Any) -> str | None:
-        return getattr(entry, "error", None) or self._errors.get(entry.key)
+    def error_of(self, entry: ImageEntry) -> str | None:
+        return entry.error or self._errors.get(entry.key)
 
     # -- lookups ------------------------------------------------------------------
     def key_at(self, row: int) -> str | None:
         if 0 <= row < len(self._rows):
             return self._entries[self._rows[row]].key
         return None
+
+    def entry_at(self, row: int) -> ImageEntry:
+        return self._entries[self._rows[row]]
 
     def row_of(self, key: str) -> int | None:
         return self._row_of.get(key)
@@ -150,7 +147,8 @@ class ImageListModel(QAbstractListModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt signature
         return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    # object, not Any: the value depends on the role (text, icon, colour, key), as in Qt's own API.
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         entry = self._entries[self._rows[index.row()]]
@@ -226,7 +224,7 @@ class ImageListPanel(QWidget):
         self.view.selectionModel().currentChanged.connect(self._on_current)
         self.view.verticalScrollBar().valueChanged.connect(lambda _v: self.thumbnails.drop_queued())
 
-    def set_entries(self, entries: list[Any]) -> None:
+    def set_entries(self, entries: list[ImageEntry]) -> None:
         self.thumbnails.drop_queued()
         self.model.set_entries(entries)
         self._update_count()
@@ -289,7 +287,8 @@ class ImageListPanel(QWidget):
         return self.model.key_at(min(max(row, 0), count - 1))
 
     def error_of(self, key: str) -> str | None:
+        """Why the image ``key`` cannot be shown (listing or thumbnail decode), or None."""
         row = self.model.row_of(key)
         if row is None:
             return None
-        return self.model.data(self.model.index(row), Qt.ItemDataRole.ToolTipRole)
+        return self.model.error_of(self.model.entry_at(row))

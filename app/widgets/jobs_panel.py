@@ -9,7 +9,7 @@ window does not pay for plots nobody has opened.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
@@ -21,6 +21,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:  # both are imported when needed, not at start-up
+    from pyqtgraph import PlotDataItem
+
+    from meddisseg_core.models.jobrun import EpochPoint
 
 
 def format_duration(seconds: float | None) -> str:
@@ -61,8 +66,8 @@ class JobsPanel(QWidget):
         row.addWidget(self.cancel_button)
         layout.addLayout(row)
         layout.addWidget(self.log)
-        self.loss_curve: Any | None = None
-        self.dice_curve: Any | None = None
+        self.loss_curve: PlotDataItem | None = None
+        self.dice_curve: PlotDataItem | None = None
         self._pending: tuple[list[int], list[float], list[int], list[float]] | None = None
 
     # -- plots (lazy) ---------------------------------------------------------------
@@ -96,7 +101,7 @@ class JobsPanel(QWidget):
         self.cancel_button.setEnabled(True)
         self.show_points([])
 
-    def show_points(self, points: Sequence[Any]) -> None:
+    def show_points(self, points: Sequence[EpochPoint]) -> None:
         """Epoch points (``epoch``, ``loss``, ``val_dice``) as they arrive."""
         loss = [(p.epoch, p.loss) for p in points if p.loss is not None]
         dice = [(p.epoch, p.val_dice) for p in points if p.val_dice is not None]

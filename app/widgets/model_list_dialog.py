@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,11 +16,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+if TYPE_CHECKING:  # the models package imports torch: not at start-up
+    from meddisseg_core.models.record import ModelRecord
+
 COLUMNS = ("", "name", "source", "held-out / val Dice", "created", "id", "sha256")
 
 
-def score_text(record: Any) -> str:
-    metrics = getattr(record, "metrics", None)
+def score_text(record: ModelRecord) -> str:
+    metrics = record.metrics
     if metrics is None:
         return "–"
     values = metrics.values
@@ -34,7 +37,9 @@ def score_text(record: Any) -> str:
 class ModelListDialog(QDialog):
     """``chosen_id()`` after ``exec()``/``accept()``: the selected record's id."""
 
-    def __init__(self, records: Sequence[Any], current_id: str | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, records: Sequence[ModelRecord], current_id: str | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Switch model")
         self.records = list(records)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from html import escape
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ..state.model import ImageEntry
 from .elided_label import ElidedLabel
 from .image_list import status_text
 
@@ -70,7 +70,7 @@ class ReviewPanel(QGroupBox):
         layout.addWidget(QLabel("Uncertainty queue"))
         layout.addWidget(self.queue)
 
-    def show_entry(self, entry: Any | None) -> None:
+    def show_entry(self, entry: ImageEntry | None) -> None:
         if entry is None:
             self.name_label.setText("")
             self.status_label.setText("No image")
@@ -81,7 +81,7 @@ class ReviewPanel(QGroupBox):
             text += f"<br><span style='color:#6a1b9a'>unreadable: {escape(entry.error)}</span>"
         self.status_label.setText(text)
 
-    def set_queue(self, entries: Iterable[Any], limit: int = 200) -> None:
+    def set_queue(self, entries: Iterable[ImageEntry], limit: int = 200) -> None:
         """Show the first ``limit`` queue entries (the queue can be the whole project)."""
         self.queue.clear()
         for n, entry in enumerate(entries):
