@@ -15,11 +15,7 @@ from PySide6.QtCore import QObject, Slot
 from .control.errors import guarded
 from .control.finetune import FineTuneControl
 from .control.models import ModelsControl
-from .widgets.compare_dialog import CompareDialog
-from .widgets.finetune_dialog import FineTuneDialog
-from .widgets.get_model_dialog import GetModelDialog
 from .widgets.jobs_panel import JobsPanel
-from .widgets.model_list_dialog import ModelListDialog
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDockWidget, QWidget
@@ -27,6 +23,10 @@ if TYPE_CHECKING:
     from meddisseg_core.models.record import ModelRecord
 
     from .control.finetune_result import FineTuneResult
+    from .widgets.compare_dialog import CompareDialog
+    from .widgets.finetune_dialog import FineTuneDialog
+    from .widgets.get_model_dialog import GetModelDialog
+    from .widgets.model_list_dialog import ModelListDialog
 
 
 class ModelWindows(QObject):
@@ -78,6 +78,8 @@ class ModelWindows(QObject):
             self.get_model_dialog.raise_()
             return self.get_model_dialog
         info = self.models.get_model_info()
+        from .widgets.get_model_dialog import GetModelDialog  # built when first opened
+
         dialog = GetModelDialog(
             info.shipped_card, info.downloads, info.approved, info.needed, self.parent_widget
         )
@@ -123,6 +125,8 @@ class ModelWindows(QObject):
     @guarded("switch the model")
     def switch(self) -> ModelListDialog:
         current = self.models.current.id if self.models.current is not None else None
+        from .widgets.model_list_dialog import ModelListDialog
+
         dialog = ModelListDialog(self.models.registry.records(), current, self.parent_widget)
         dialog.accepted.connect(lambda: self._switch_to(dialog.chosen_id()))
         dialog.open()
@@ -137,6 +141,8 @@ class ModelWindows(QObject):
     @guarded("open the fine-tuning dialog")
     def open_finetune_dialog(self) -> FineTuneDialog:
         info = self.finetune.dialog_info()
+        from .widgets.finetune_dialog import FineTuneDialog
+
         dialog = FineTuneDialog(
             info.bases,
             info.current_id,
@@ -165,6 +171,8 @@ class ModelWindows(QObject):
 
     @Slot(object, str, object)
     def _compare(self, result: FineTuneResult, current: str, new: ModelRecord) -> None:
+        from .widgets.compare_dialog import CompareDialog
+
         dialog = CompareDialog(result, current, new.name, self.parent_widget)
         dialog.finished.connect(lambda _code: self.finetune.decide(dialog.choice(), new))
         self.compare_dialog = dialog

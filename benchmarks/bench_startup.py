@@ -117,6 +117,11 @@ def main() -> int:
         env = dict(os.environ, QT_QPA_PLATFORM=args.platform, MEDDISSEG_HOME=str(Path(tmp) / "home"))
         env["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")  # fresh preferences, never the user's
         env.pop("MEDDISSEG_MODEL", None)
+        # As installed for users: pip compiles the package's byte code at install time and the
+        # bundle ships it, so a start never recompiles the sources. A shell that sets
+        # PYTHONDONTWRITEBYTECODE would make the app (not the empty window, whose PySide6 is
+        # compiled) recompile ~140 modules at every start; the warm-up runs below write the cache.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         run_once("empty", folder, env)  # warm the disk cache for both
         run_once("app", folder, env)
         empty: list[float] = []

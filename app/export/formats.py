@@ -6,6 +6,7 @@ own list. Adding a format means adding one :class:`ExportFormat` here.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
@@ -13,12 +14,7 @@ from typing import Literal, Protocol
 from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.state.project import Project
 
-from .authors import write_authors
-from .coco import write_coco
 from .common import CancelCallback, ExportError, ExportOptions, ExportResult, ProgressCallback
-from .csv import write_csv
-from .labelme import write_labelme
-from .overlays import write_overlays
 
 __all__ = ["FORMATS", "ExportFormat", "ExportOptions", "ExportResult", "ExportRunner", "get_format"]
 
@@ -54,6 +50,29 @@ class ExportFormat:
     run: ExportRunner
 
 
+class _Deferred:
+    """A runner that imports its module when an export runs, not when the formats are listed
+    (the window lists them at start-up; the exporters import OpenCV and pycocotools)."""
+
+    def __init__(self, module: str, function: str) -> None:
+        self.module, self.function = module, function
+
+    def __call__(
+        self,
+        project: Project,
+        dest: Path,
+        *,
+        statuses: tuple[ReviewStatus, ...] | None,
+        progress: ProgressCallback | None,
+        should_cancel: CancelCallback | None,
+        options: ExportOptions | None = None,
+    ) -> ExportResult:
+        runner: ExportRunner = getattr(importlib.import_module(f"{__package__}.{self.module}"), self.function)
+        return runner(
+            project, dest, statuses=statuses, progress=progress, should_cancel=should_cancel, options=options
+        )
+
+
 _APPROVED = (ReviewStatus.APPROVED,)
 
 FORMATS: tuple[ExportFormat, ...] = (
@@ -64,7 +83,7 @@ FORMATS: tuple[ExportFormat, ...] = (
         "folder",
         "authors_layout",
         _APPROVED,
-        write_authors,
+        _Deferred("authors", "write_authors"),
     ),
     ExportFormat(
         "coco",
@@ -73,7 +92,7 @@ FORMATS: tuple[ExportFormat, ...] = (
         "file",
         "coco.json",
         _APPROVED,
-        write_coco,
+        _Deferred("coco", "write_coco"),
     ),
     ExportFormat(
         "overlays",
@@ -82,7 +101,7 @@ FORMATS: tuple[ExportFormat, ...] = (
         "folder",
         "overlays",
         _APPROVED,
-        write_overlays,
+        _Deferred("overlays", "write_overlays"),
     ),
     ExportFormat(
         "csv",
@@ -91,7 +110,7 @@ FORMATS: tuple[ExportFormat, ...] = (
         "file",
         "summary.csv",
         None,
-        write_csv,
+        _Deferred("csv", "write_csv"),
     ),
     ExportFormat(
         "labelme",
@@ -100,7 +119,7 @@ FORMATS: tuple[ExportFormat, ...] = (
         "folder",
         "labelme",
         _APPROVED,
-        write_labelme,
+        _Deferred("labelme", "write_labelme"),
     ),
 )
 
