@@ -50,7 +50,10 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:.6f}"
-    return neutralise(str(value))
+    # A file name that is not valid UTF-8 (Python keeps its odd bytes as lone surrogates) is
+    # written with those bytes as \xNN escapes, so the CSV stays valid UTF-8 and still names it.
+    text = str(value).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return neutralise(text)
 
 
 def _lesions(project: Project, entry: ImageEntry, min_area: int) -> int | None:

@@ -131,6 +131,7 @@ class StateStore:
             return self._conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
     def load_rows(self) -> dict[str, EntryRow]:
+        """Every stored entry by key (keys as :func:`key_from_db` gives them back)."""
         with self._lock:
             present = database.table_columns(self._conn)  # a read-only older database may lack some
             columns = [c for c in _COLUMNS if c in present]
@@ -138,7 +139,10 @@ class StateStore:
             empty = dict.fromkeys(_COLUMNS)
             # The column types are the schema's (SQLite itself does not enforce them).
             return {
-                row[0]: cast(EntryRow, {**empty, **dict(zip(columns, row, strict=True))}) for row in cursor
+                key_from_db(row[0]): cast(
+                    EntryRow, {**empty, **dict(zip(columns, row, strict=True)), "key": key_from_db(row[0])}
+                )
+                for row in cursor
             }
 
     def save_entry(self, entry: ImageEntry) -> None:
@@ -151,7 +155,7 @@ class StateStore:
                 entry.created = now
             entry.updated = now
             values = (
-                entry.key,
+                key_to_db(entry.key),
                 str(entry.status),
                 entry.reject_reason,
                 entry.proposal_dice,
@@ -179,7 +183,7 @@ class StateStore:
             with self._transaction():
                 cursor = self._conn.execute(
                     "UPDATE entries SET lesions = ?, lesion_min_area = ? WHERE key = ?",
-                    (count, min_area, entry.key),
+                    (count, min_area, key_to_db(entry.key)),
                 )
             if cursor.rowcount == 0:  # no row yet: write the whole entry
                 self.save_entry(entry)
@@ -323,6 +327,26 @@ def half_keeping_decision(probability: np.ndarray, threshold: float) -> np.ndarr
         half[wrong & above] = up
         half[wrong & ~above] = down
     return half
+
+
+def key_to_db(key: str) -> str | bytes:
+    """The database's form of an image key.
+
+    Keys are file names as Python decodes them: on Linux a name that is not valid UTF-8 keeps
+    its odd bytes as lone surrogates, which SQLite's text cannot hold. Such a key is stored as a
+    BLOB of the name's bytes (SQLite never finds a BLOB equal to a TEXT, so no other name can
+    collide with it); every other key stays TEXT, as databases written before have them.
+    """
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        return key.encode("utf-8", "surrogateescape")
+    return key
+
+
+def key_from_db(value: str | bytes) -> str:
+    """The image key of a database ``key`` value (inverse of :func:`key_to_db`)."""
+    return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else value
 
 
 def entry_from_row(entry: ImageEntry, row: EntryRow) -> None:

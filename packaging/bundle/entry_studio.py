@@ -1,6 +1,7 @@
 """Bundle entry point of ``meddisseg-studio`` (the GUI).
 
-torch is already imported by the runtime hook ``rth_torch_first.py``, before Qt: see there why.
+The OpenMP runtime torch uses is already loaded by the runtime hook ``rth_static_tls_first.py``, before
+Qt: see there why. torch itself is imported after the window is painted, as in a pip install.
 """
 
 import multiprocessing
