@@ -148,11 +148,22 @@ class ProposalController(QObject):
     def loading(self) -> bool:
         return self._loader is not None
 
+    def model_caption(self) -> str:
+        """The model's name for the model panel, with the validation Dice its file records
+        (" · val mDSC 75.7"), so a reviewer sees how far to trust its proposals."""
+        # A Predictor carries its file's metadata; test doubles of ProposalModel need not.
+        metrics = getattr(getattr(self.predictor, "metadata", None), "metrics", None) or {}
+        mdsc = metrics.get("mdsc")
+        if mdsc is None:  # e.g. the authors' checkpoints record none
+            return self.model_name
+        percent = mdsc * 100 if mdsc <= 1 else mdsc  # stored as a fraction
+        return f"{self.model_name} · val mDSC {percent:.1f}"
+
     def set_predictor(self, predictor: ProposalModel, name: str) -> None:
         self.predictor = predictor
         self.model_name = name
         self._requested_device = str(predictor.device_report.device)
-        self.modelChanged.emit(name)
+        self.modelChanged.emit(self.model_caption())
         self._show_device()
         self.predictorChanged.emit()
         if self._waiting:
@@ -213,7 +224,7 @@ class ProposalController(QObject):
     def _on_load_failed(self, why: str, device: str) -> None:
         quiet = self._loader is not None and self._loader[1].quiet
         if self.predictor is not None:
-            self.modelChanged.emit(self.model_name)
+            self.modelChanged.emit(self.model_caption())
             self._show_device()
         else:
             self.modelChanged.emit("No default model — load one (Ctrl+L)" if quiet else "No model loaded")

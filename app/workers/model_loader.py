@@ -72,11 +72,14 @@ class ModelLoadWorker(Worker):
 
         if self._resolve is not None:
             self._path, self._name = self._resolve()
-        if self._path is None:
-            path = default_model_path()
-            if path is None:
-                raise CheckpointError(NO_DEFAULT_MODEL)
-            return Predictor(load_model(path)), self._name or f"default: {path.name}"
-        loaded = load_model(self._path)
-        name = loaded.metadata.name or self._path.name
-        return Predictor(loaded), self._name or f"{name} ({self._path.name})"
+        path = self._path if self._path is not None else default_model_path()
+        if path is None:
+            raise CheckpointError(NO_DEFAULT_MODEL)
+        loaded = load_model(path)
+        if self._name is not None:
+            name = self._name
+        elif self._path is None:
+            name = f"default: {loaded.metadata.name or path.name}"
+        else:
+            name = f"{loaded.metadata.name or path.name} ({path.name})"
+        return Predictor(loaded), name
