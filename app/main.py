@@ -51,6 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Qt is imported only now, so `--help` and `--version` work without a display.
     from PySide6.QtWidgets import QApplication
 
+    from . import deferred_imports
+
+    # numpy and OpenCV load right after the first paint instead of before it (see deferred_imports).
+    deferred = deferred_imports.defer()
     from .main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -60,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # a background thread and the canvas module is imported on another (see MainWindow.after_first_paint).
     window = MainWindow(load_default_model=args.checkpoint is None)
     guard.attach(window)
+    # First after the paint, on this thread, before any background thread can touch them.
+    window.after_first_paint(lambda: deferred_imports.finish(deferred))
     window.show()
     if args.checkpoint is not None:
         checkpoint = args.checkpoint

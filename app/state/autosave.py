@@ -20,7 +20,7 @@ from meddisseg_studio.state.errors import SaveError
 
 _log = logging.getLogger(__name__)
 
-Writer = Callable[[str, np.ndarray], object]
+Writer = Callable[[str, "np.ndarray"], object]  # a string: numpy may load after the first paint
 SavedCallback = Callable[[str, int, SaveError | None], None]
 
 

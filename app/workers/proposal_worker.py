@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # importing meddisseg_core.inference imports torch: only for 
 log = logging.getLogger(__name__)
 
 # key -> the model's input: pass Project.load_model_input (imageio.to_model_uint8), never a display image
-ImageLoader = Callable[[str], np.ndarray]
+ImageLoader = Callable[[str], "np.ndarray"]  # a string: numpy may load after the first paint
 
 
 class ProposalModel(Protocol):

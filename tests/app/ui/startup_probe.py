@@ -19,12 +19,21 @@ folder, report_path = sys.argv[1], Path(sys.argv[2])
 report: dict[str, object] = {}
 
 
+def _loaded(name: str) -> bool:
+    from meddisseg_studio.deferred_imports import is_loaded
+
+    module = sys.modules.get(name)
+    return module is not None and is_loaded(module)
+
+
 class FirstShow(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.Show and isinstance(watched, QMainWindow) and "shown" not in report:
             report["shown"] = True
             report["torch_imported"] = "torch" in sys.modules
             report["pyqtgraph_imported"] = "pyqtgraph" in sys.modules
+            report["numpy_loaded"] = _loaded("numpy")
+            report["cv2_loaded"] = _loaded("cv2")
             QTimer.singleShot(0, lambda: self.inspect_and_close(watched))
         return False
 
@@ -46,4 +55,5 @@ from meddisseg_studio.main import main  # noqa: E402 - after the filter, so it s
 
 report["exit_code"] = main([folder])
 report["torch_imported_at_exit"] = "torch" in sys.modules  # by the background loader
+report["numpy_loaded_at_exit"] = _loaded("numpy")
 report_path.write_text(json.dumps(report))

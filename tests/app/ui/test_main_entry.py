@@ -1,8 +1,9 @@
 """`meddisseg-studio FOLDER` starts the app with the folder open and returns Qt's exit code.
 
-The window is up before torch (and pyqtgraph) are imported: the model loads in the background
-and says so ("loading model…"). The app runs in its own process (startup_probe.py), so its
-imports are its own and quitting it leaves this test process's event loop alone.
+The window is up before torch (and pyqtgraph) are imported, and before numpy and OpenCV load: the
+model loads in the background and says so ("loading model…"). The app runs in its own process
+(startup_probe.py), so its imports are its own and quitting it leaves this test process's event
+loop alone.
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ def test_window_shows_before_torch_and_opens_folder(image_folder: Path, tmp_path
     assert report["shown"] is True
     assert report["torch_imported"] is False
     assert report["pyqtgraph_imported"] is False
+    assert report["numpy_loaded"] is False and report["cv2_loaded"] is False  # deferred_imports
     assert report["rows"] == N_KVASIR + 1
     assert report["device"] == "Device: loading model…"
     assert report["exit_code"] == 0
     assert report["torch_imported_at_exit"] is True  # the model loader did run, on its own thread
+    assert report["numpy_loaded_at_exit"] is True
