@@ -33,11 +33,15 @@ mountpoint -q "$C/proc" || mount -t proc proc "$C/proc"
 bind /dev /dev
 bind /tmp/.X11-unix /tmp/.X11-unix
 
-run() { chroot "$C" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb DEBIAN_FRONTEND=noninteractive "$@"; }
+# This workplace's pip may be configured through the environment (local wheel folders): pass that on.
+run() {
+  chroot "$C" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb DEBIAN_FRONTEND=noninteractive \
+    ${PIP_FIND_LINKS:+PIP_FIND_LINKS=$PIP_FIND_LINKS} ${PIP_INDEX_URL:+PIP_INDEX_URL=$PIP_INDEX_URL} "$@"
+}
 say "python3 only"
 run sh -c 'apt-get update -qq && apt-get install -y -qq python3 >/dev/null'
 
-for d in /opt/wheels /opt/pypi /opt/pypi-more; do [ -d "$d" ] && bind "$d" "$d" ro; done
+for d in /opt/wheels /opt/pypi /opt/pypi-more ${PIP_FIND_LINKS:-}; do [ -d "$d" ] && bind "$d" "$d" ro; done
 [ -f /etc/pip.conf ] && cp /etc/pip.conf "$C/etc/pip.conf"
 [ -d /etc/xdg/pip ] && mkdir -p "$C/etc/xdg/pip" && cp /etc/xdg/pip/* "$C/etc/xdg/pip/"
 [ -f /root/.config/pip/pip.conf ] && mkdir -p "$C/root/.config/pip" && cp /root/.config/pip/pip.conf "$C/root/.config/pip/"
