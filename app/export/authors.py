@@ -21,7 +21,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from meddisseg_core.errors import ImageReadError, MedDisSegError
+from meddisseg_core.errors import ImageReadError
 from meddisseg_studio.export.common import (
     CancelCallback,
     ExportError,
@@ -32,6 +32,7 @@ from meddisseg_studio.export.common import (
     Written,
     select,
     staged,
+    stored_mask,
 )
 from meddisseg_studio.export.names import assign_names
 from meddisseg_studio.export.pixels import image_as_png
@@ -98,12 +99,9 @@ def write_authors(
 
 def _export_pair(project: Project, key: str, name: str, out: Written) -> str | None:
     """Write ``images/<name>`` and ``masks/<name>``; the reason when the image is skipped."""
-    try:
-        mask = project.load_mask(key)
-    except MedDisSegError as exc:
-        return f"its mask cannot be read ({exc})"
-    if mask is None:
-        return "no mask is stored"
+    mask = stored_mask(project, key)
+    if isinstance(mask, str):
+        return mask
     try:
         image = image_as_png(project.entry(key).path, project.max_pixels)
     except ImageReadError as exc:

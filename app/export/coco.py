@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 from pycocotools import mask as rle
 
-from meddisseg_core.errors import MedDisSegError
 from meddisseg_studio.export.common import (
     CancelCallback,
     ExportOptions,
@@ -25,6 +24,7 @@ from meddisseg_studio.export.common import (
     ProgressCallback,
     select,
     staged,
+    stored_mask,
 )
 from meddisseg_studio.export.lesions import lesion_regions
 from meddisseg_studio.state.model import ReviewStatus
@@ -69,14 +69,9 @@ def write_coco(
     annotations: list[dict] = []
     skipped: list[tuple[str, str]] = []
     for entry in entries:
-        try:
-            mask = project.load_mask(entry.key)
-        except MedDisSegError as exc:
-            mask, problem = None, f"its mask cannot be read ({exc})"
-        else:
-            problem = "no mask is stored"
-        if mask is None:
-            skipped.append((entry.key, problem))
+        mask = stored_mask(project, entry.key)
+        if isinstance(mask, str):
+            skipped.append((entry.key, mask))
             steps.step()
             continue
         image_id = len(images) + 1

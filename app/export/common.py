@@ -15,6 +15,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from meddisseg_core.atomic import fsync_dir
 from meddisseg_core.errors import CancelledError, MedDisSegError
@@ -22,6 +23,9 @@ from meddisseg_studio.export import names
 from meddisseg_studio.state.lesions import DEFAULT_MIN_LESION_AREA
 from meddisseg_studio.state.model import ImageEntry, ReviewStatus
 from meddisseg_studio.state.project import Project
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ProgressCallback = Callable[[int, int], None]
 CancelCallback = Callable[[], bool]
@@ -168,6 +172,15 @@ def staged(dest: Path | str, *, folder: bool) -> Iterator[Path]:
             with contextlib.suppress(OSError):
                 partial.unlink()
         raise
+
+
+def stored_mask(project: Project, key: str) -> np.ndarray | str:
+    """The mask stored for ``key``, or why there is none to export."""
+    try:
+        mask = project.load_mask(key)
+    except MedDisSegError as exc:
+        return f"its mask cannot be read ({exc})"
+    return "no mask is stored" if mask is None else mask
 
 
 def select(project: Project, statuses: tuple[ReviewStatus, ...] | None) -> list[ImageEntry]:

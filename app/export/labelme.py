@@ -15,7 +15,6 @@ import json
 import shutil
 from pathlib import Path, PurePosixPath
 
-from meddisseg_core.errors import MedDisSegError
 from meddisseg_studio.export.common import (
     CancelCallback,
     ExportOptions,
@@ -25,6 +24,7 @@ from meddisseg_studio.export.common import (
     Written,
     select,
     staged,
+    stored_mask,
 )
 from meddisseg_studio.export.names import assign_names
 from meddisseg_studio.export.polygons import mask_to_rings
@@ -83,14 +83,9 @@ def write_labelme(
         for entry in entries:
             json_name = assignment.names[entry.key]
             image_name = PurePosixPath(json_name).stem + entry.path.suffix
-            try:
-                mask = project.load_mask(entry.key)
-            except MedDisSegError as exc:
-                mask, problem = None, f"its mask cannot be read ({exc})"
-            else:
-                problem = "no mask is stored"
-            if mask is None:
-                skipped.append((entry.key, problem))
+            mask = stored_mask(project, entry.key)
+            if isinstance(mask, str):
+                skipped.append((entry.key, mask))
                 steps.step()
                 continue
             height, width = (int(v) for v in mask.shape)
@@ -98,6 +93,5 @@ def write_labelme(
             shutil.copyfile(entry.path, out.path(image_name))
             out.text(json_name, json.dumps(document, ensure_ascii=False, indent=1))
             steps.step()
-    done = set(assignment.names) - {key for key, _ in skipped}
-    renamed = tuple(r for r in assignment.renamed if r.key in done)
+    renamed = assignment.renamed_except(skipped)
     return ExportResult("labelme", dest, out.published(dest), tuple(skipped), renamed)

@@ -40,6 +40,11 @@ class NameAssignment(NamedTuple):
     names: dict[str, str]
     renamed: tuple[Renamed, ...]
 
+    def renamed_except(self, skipped: list[tuple[str, str]]) -> tuple[Renamed, ...]:
+        """The renames of the keys that were written (``skipped``: (key, reason) pairs)."""
+        left_out = {key for key, _ in skipped}
+        return tuple(r for r in self.renamed if r.key not in left_out)
+
 
 def _bad_character(ch: str) -> str | None:
     if ch in _LINE_BREAKS:

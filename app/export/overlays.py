@@ -71,8 +71,7 @@ def write_overlays(
             if problem is not None:
                 skipped.append((entry.key, problem))
             steps.step()
-    done = {key for key in assignment.names} - {key for key, _ in skipped}
-    renamed = tuple(r for r in assignment.renamed if r.key in done)
+    renamed = assignment.renamed_except(skipped)
     return ExportResult("overlays", dest, out.published(dest), tuple(skipped), renamed)
 
 
