@@ -15,7 +15,8 @@ import pytest
 
 from meddisseg_studio.state import Project
 
-CHILD = Path(__file__).with_name("kill9_child.py")
+# The fault harness's child (it also writes statuses and proposals between mask saves).
+CHILD = Path(__file__).parents[2] / "faults" / "autosave_child.py"
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 
 
