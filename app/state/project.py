@@ -17,6 +17,7 @@ from meddisseg_core.imageio import to_model_uint8
 from meddisseg_studio.state import codec, scoring
 from meddisseg_studio.state.autosave import AutosaveQueue
 from meddisseg_studio.state.errors import SaveError, UnknownImageError
+from meddisseg_studio.state.findings import FindingsBook
 from meddisseg_studio.state.lesions import DEFAULT_MIN_LESION_AREA, count_lesions
 from meddisseg_studio.state.listing import FolderLayout, label_for, list_images, list_labels
 from meddisseg_studio.state.model import ImageEntry, Proposal, ReviewStatus, Summary
@@ -85,6 +86,7 @@ class Project:
         self._autosave: AutosaveQueue | None = None
         self._generations = itertools.count(1)
         self._image_cache: tuple[str, np.ndarray] | None = None
+        self._findings: FindingsBook | None = None
 
     @classmethod
     def open(
@@ -149,6 +151,13 @@ class Project:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    @property
+    def findings(self) -> FindingsBook:
+        """Per-lesion findings, image comments and the optional schema (``state/findings.py``)."""
+        if self._findings is None:
+            self._findings = FindingsBook(self.store, self.state_dir)
+        return self._findings
 
     # -- listeners --------------------------------------------------------------------------
     def subscribe(self, callback: Listener) -> Callable[[], None]:
