@@ -24,6 +24,7 @@ from .canvas_slot import CanvasSlot
 from .commands import connect_commands
 from .control.errors import ErrorReporter
 from .control.exports import ExportController
+from .control.findings import FindingsController
 from .control.finetune import FineTuneControl
 from .control.jobs import JobQueue
 from .control.models import ModelsControl
@@ -37,6 +38,7 @@ from .tools import gesture_rows, tool_names
 from .view_options import ViewOptions
 from .widgets.dialogs import Dialogs
 from .widgets.display_levels import DisplayLevelsPanel
+from .widgets.findings_panel import FindingsPanel, connect_panel, lesion_box
 from .widgets.help_dialog import HelpDialog
 from .widgets.icons import app_icon, icon
 from .widgets.image_list import ImageListPanel
@@ -75,6 +77,7 @@ class MainWindow(QMainWindow):
         self.review = ReviewController(self.workspace, self)
         self.proposals = ProposalController(self.workspace, self.jobs, self)
         self.exports = ExportController(self.workspace, self.jobs, self)
+        self.findings = FindingsController(self.workspace, self)
         self.models = ModelsControl(self.workspace, self.proposals, self)
         self.finetune = FineTuneControl(self.models, self)
         self.actions = ActionRegistry(self, icon_for=icon)
@@ -103,6 +106,7 @@ class MainWindow(QMainWindow):
         self.summary_panel = SummaryPanel()
         self.tool_options = ToolOptionsPanel()
         self.display_panel = DisplayLevelsPanel()
+        self.findings_panel = FindingsPanel()
         self.docks = build_docks(
             self,
             self.image_list,
@@ -112,6 +116,7 @@ class MainWindow(QMainWindow):
                 "display": ("Display", self.display_panel),
                 "review": ("Review", self.review_panel),
                 "summary": ("Summary", self.summary_panel),
+                "findings": ("Findings", self.findings_panel),
             },
         )
         # Fine-tuning runs: shown when a job starts (pyqtgraph loads when the panel first shows).
@@ -194,6 +199,7 @@ class MainWindow(QMainWindow):
         canvas.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.workspace.maskChanged.connect(lambda *_box: pointer.refresh())
         self.workspace.imageCleared.connect(pointer.clear_readout)
+        self.findings_panel.lesionSelected.connect(lambda lesion: canvas.set_highlight(lesion_box(lesion)))
 
     # -- wiring -------------------------------------------------------------------
     def _connect(self) -> None:
@@ -205,8 +211,11 @@ class MainWindow(QMainWindow):
         ws.imageCleared.connect(self._on_image_cleared)
         ws.maskChanged.connect(lambda *_box: self._update_actions())
         ws.entryChanged.connect(self._on_entry_changed)
-        for source in (self.errors, ws, rv, pr, self.exports, self.jobs, self.models, self.finetune):
+        sources = (self.errors, ws, rv, pr, self.exports, self.jobs, self.models, self.finetune)
+        sources += (self.findings,)
+        for source in sources:
             source.message.connect(self.show_message)
+        connect_panel(self.findings_panel, self.findings)
         # The end of a proposal batch stays in the status bar until the next message.
         pr.batchFinished.connect(lambda text: self.statusBar().showMessage(text))
         self.image_list.imageActivated.connect(ws.show_image)

@@ -23,7 +23,7 @@ import sqlite3
 import time
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -264,32 +264,34 @@ class FindingsBook:
             key, "findings.set", {"lesion": number, "attribute": name, "before": before, "after": parsed}
         )
 
-    def track(self, key: str, mask: np.ndarray | None, min_area: int) -> int:
-        """Move each matched finding's footprint to its lesion now; returns how many moved.
+    def track(self, key: str, mask: np.ndarray | None, min_area: int) -> ImageFindings:
+        """:meth:`resolve`, then move each matched finding's footprint to its lesion now.
 
-        Call after the mask changed (the panel does, once edits settle). Nothing is written for
-        an unchanged footprint or a read-only state; a failed write is logged, not raised (the
-        old footprints still match by overlap).
+        Call after the mask changed (the Findings panel does): values then follow a lesion
+        through gradual edits. Nothing is written for an unchanged footprint or a read-only
+        state; a failed write is logged, not raised (the old footprints still match by overlap).
         """
-        if self.store.read_only:
-            return 0
+        found = self.resolve(key, mask, min_area)
         moved = [
-            (lesion.finding, footprint)
-            for lesion in self.resolve(key, mask, min_area).lesions
+            (n, lesion.finding, footprint)
+            for n, lesion in enumerate(found.lesions)
             if lesion.finding is not None
+            and lesion.finding.id is not None
             and not (footprint := Footprint.of(lesion.region)).same_as(lesion.finding.footprint)
         ]
-        if not moved:
-            return 0
+        if not moved or self.store.read_only:
+            return found
         try:
             with self.store.writing() as conn:
-                for finding, footprint in moved:
-                    assert finding is not None and finding.id is not None
-                    self._update(conn, finding.id, finding.values, footprint)
+                for _n, finding, footprint in moved:
+                    self._update(conn, finding.id, finding.values, footprint)  # type: ignore[union-attr,arg-type]
         except SaveError as exc:
             _log.warning("lesion footprints of %s not updated: %s", key, exc)
-            return 0
-        return len(moved)
+            return found
+        lesions = list(found.lesions)
+        for n, finding, footprint in moved:
+            lesions[n] = replace(lesions[n], finding=replace(finding, footprint=footprint))  # type: ignore[type-var]
+        return replace(found, lesions=tuple(lesions))
 
     def discard(self, key: str, ids: Sequence[int]) -> None:
         """Delete the findings ``ids`` of ``key`` (the panel's "discard orphaned values")."""
