@@ -53,7 +53,7 @@ class CommentEdit(QPlainTextEdit):
 def lesion_text(lesion: Lesion, schema: FindingsSchema) -> str:
     """One list row: number, area, the values set, and the required ones missing."""
     values = lesion.values
-    shown = [schema.attribute(n).format(values[n]) for n in schema.names if n in values]
+    shown = [a.format(values[a.name]) + a.unit_suffix for a in schema.attributes if a.name in values]
     text = f"Lesion {lesion.number} · {lesion.area} px"
     if shown:
         text += " · " + ", ".join(shown)
@@ -86,7 +86,7 @@ class FindingsPanel(QGroupBox):
         self.schema_label = QLabel()
         self.schema_label.setWordWrap(True)
         self.lesion_list = QListWidget()
-        self.lesion_list.setMaximumHeight(110)
+        self.lesion_list.setMaximumHeight(80)
         self.lesion_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.lesion_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.lesion_list.currentRowChanged.connect(self._on_row)
@@ -161,6 +161,9 @@ class FindingsPanel(QGroupBox):
         if attribute.kind == "enum":
             combo = QComboBox()
             combo.addItems([UNSET, *attribute.choices])
+            # A long choice must not widen the dock (the right column fits a small screen).
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
             combo.setToolTip(tip)
             combo.activated.connect(
                 lambda index, a=attribute: self._submit(a.name, None if index <= 0 else a.choices[index - 1])

@@ -17,7 +17,8 @@ def test_documented_example_parses() -> None:
     schema = load_schema(EXAMPLE)
     assert schema.names == ("paris", "size_class", "size_mm", "histology", "note")
     paris = schema.attribute("paris")
-    assert (paris.kind, paris.choices, paris.required, paris.label) == ("enum", PARIS, True, "Paris classification")
+    assert (paris.kind, paris.choices, paris.required) == ("enum", PARIS, True)
+    assert paris.label == "Paris classification"
     size = schema.attribute("size_mm")
     assert (size.kind, size.minimum, size.maximum, size.unit) == ("number", 0.0, 200.0, "mm")
     assert schema.attribute("note").max_length == 300
@@ -28,7 +29,7 @@ def test_documented_example_parses() -> None:
     ("document", "fragment"),
     [
         ({"attributes": [], "colour": "red"}, "unknown key 'colour'"),
-        ({"attributes": [{"name": "paris", "type": "enum", "choices": ["0-Is"], "requird": True}]}, "'requird'"),
+        ({"attributes": [{"name": "p", "type": "enum", "choices": ["0-Is"], "requird": True}]}, "'requird'"),
         ({"attributes": [{"name": "paris", "type": "enum"}]}, "needs a non-empty list of choices"),
         ({"attributes": [{"name": "paris", "type": "enum", "choices": ["0-Is", "0-Is"]}]}, "listed twice"),
         ({"attributes": [{"name": "paris", "type": "enum", "choices": ["a;b"]}]}, "'a;b'"),
@@ -48,7 +49,8 @@ def test_bad_schema_names_the_offending_key(document: dict, fragment: str) -> No
 
 def test_bad_values_are_refused_with_the_attribute_and_value() -> None:
     schema = load_schema(EXAMPLE)
-    assert schema.validate({"paris": "0-IIa", "size_mm": "7,5", "note": ""}) == {"paris": "0-IIa", "size_mm": 7.5}
+    parsed = schema.validate({"paris": "0-IIa", "size_mm": "7,5", "note": ""})
+    assert parsed == {"paris": "0-IIa", "size_mm": 7.5}
     for name, value, why in (
         ("paris", "0-IIx", "choose one of 0-Ip"),
         ("paris", 3, "choose one of"),
