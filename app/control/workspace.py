@@ -39,6 +39,8 @@ class Workspace(QObject):
     # the key of an entry whose status or scores changed ("" for many)
     entryChanged = Signal(str)
     message = Signal(str)
+    # the project is about to close (another folder, the window closing): write what is being typed
+    projectClosing = Signal()
 
     def __init__(self, errors: ErrorReporter, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -95,6 +97,8 @@ class Workspace(QObject):
             self.imageCleared.emit()
 
     def close_project(self) -> None:
+        if self.project is not None:
+            self.projectClosing.emit()
         self.flush()
         if self._unsubscribe is not None:
             self._unsubscribe()

@@ -296,4 +296,6 @@ def connect_panel(panel: FindingsPanel, controller: QObject) -> None:
     panel.schemaRequested.connect(controller.open_schema)  # type: ignore[attr-defined]
     panel.discardRequested.connect(controller.discard_orphans)  # type: ignore[attr-defined]
     controller.changed.connect(refresh)  # type: ignore[attr-defined]
+    # A comment still being typed belongs to the project that is closing, not to the next one.
+    controller.workspace.projectClosing.connect(panel.commit_comment)  # type: ignore[attr-defined]
     refresh()
