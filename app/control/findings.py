@@ -9,8 +9,11 @@ lesion values (nothing is computed per edit) and only the comment is offered.
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from meddisseg_core.errors import MedDisSegError
 from meddisseg_studio.state.errors import FindingValueError, SchemaError
 from meddisseg_studio.state.findings import ImageFindings
 from meddisseg_studio.state.findings_schema import FindingsSchema
@@ -21,6 +24,7 @@ from .workspace import Workspace
 # Lesions are re-matched this long after the last mask change (a burst of edits counts once).
 SETTLE_MS = 300
 SCHEMA_FILTER = "Findings schema (*.toml);;All files (*)"
+log = logging.getLogger(__name__)
 
 
 class FindingsController(QObject):
@@ -63,7 +67,10 @@ class FindingsController(QObject):
         pending = self._pending_key
         if pending is not None and pending != key and self.workspace.project is not None:
             # The last edits of the image just left: its mask is on disk (showing flushes first).
-            self._track(pending, self.workspace.project.load_mask(pending))
+            try:
+                self._track(pending, self.workspace.project.load_mask(pending))
+            except MedDisSegError as exc:  # its values still match by their old footprints
+                log.warning("lesions of %s not re-matched: %s", pending, exc)
         self.refresh()
 
     @guarded("update the findings")

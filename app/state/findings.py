@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from meddisseg_core.atomic import atomic_write_bytes
-from meddisseg_studio.state.errors import FindingValueError, SaveError, SchemaError, StateCorruptError
+from meddisseg_studio.state.errors import FindingValueError, SaveError, SchemaError
 from meddisseg_studio.state.findings_schema import (
     SCHEMA_FILE_NAME,
     FindingsSchema,
@@ -205,11 +205,13 @@ class FindingsBook:
         for ident, attributes, y0, x0, height, width, blob, updated in rows:
             try:
                 values = json.loads(attributes)
+                if not isinstance(values, dict):
+                    raise ValueError(f"attributes {attributes!r:.40} are not an object")
                 footprint = Footprint.decode(y0, x0, height, width, blob)
             except (ValueError, zlib.error) as exc:
-                raise StateCorruptError(
-                    self.store.db_path, f"finding {ident} of {key!r} cannot be read ({exc})"
-                ) from exc
+                # Only a hand-edited row can be malformed: skip it (the rest of the image still works).
+                _log.warning("finding %s of %r cannot be read (%s); ignored", ident, key, exc)
+                continue
             found.append(Finding(ident, values, footprint, updated or 0.0))
         return found
 
