@@ -86,7 +86,8 @@ class Project:
         self._autosave: AutosaveQueue | None = None
         self._generations = itertools.count(1)
         self._image_cache: tuple[str, np.ndarray] | None = None
-        self._findings: FindingsBook | None = None
+        # Made now, not on first use: the export worker and the GUI thread both read it.
+        self.findings = FindingsBook(store, state_dir)
 
     @classmethod
     def open(
@@ -151,13 +152,6 @@ class Project:
 
     def __len__(self) -> int:
         return len(self.entries)
-
-    @property
-    def findings(self) -> FindingsBook:
-        """Per-lesion findings, image comments and the optional schema (``state/findings.py``)."""
-        if self._findings is None:
-            self._findings = FindingsBook(self.store, self.state_dir)
-        return self._findings
 
     # -- listeners --------------------------------------------------------------------------
     def subscribe(self, callback: Listener) -> Callable[[], None]:

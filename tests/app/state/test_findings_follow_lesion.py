@@ -27,7 +27,8 @@ def test_values_follow_the_lesion(tmp_path: Path) -> None:
     folder.mkdir()
     cv2.imwrite(str(folder / "a.png"), np.zeros((100, 160, 3), np.uint8))
     project = Project.open(folder)
-    (project.state_dir / "schema.toml").write_text(SCHEMA, encoding="utf-8")
+    (tmp_path / "schema.toml").write_text(SCHEMA, encoding="utf-8")
+    project.findings.install_schema(tmp_path / "schema.toml")
     book = project.findings
     circle = np.zeros((100, 160), np.uint8)
     cv2.circle(circle, (30, 30), 20, 1, -1)  # about 1,260 px
