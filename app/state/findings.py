@@ -309,7 +309,7 @@ class FindingsBook:
                 "comment", text[:40] + "…", f"{len(text)} characters; at most {MAX_COMMENT}"
             )
         before = self.comment(key)
-        if text.strip() == before.strip():
+        if text == before or not (text.strip() or before):
             return
         with self.store.writing() as conn:
             if text.strip():

@@ -202,9 +202,12 @@ class FindingsPanel(QGroupBox):
         orphans = findings.orphans if findings is not None else ()
         self.orphan_row.setVisible(bool(orphans))
         self.orphan_label.setText(f"{len(orphans)} set(s) of values without a lesion (erased or merged)")
-        if findings is None or findings.key != self._comment_key:
+        stored = findings.comment if findings is not None else ""
+        new_image = findings is None or findings.key != self._comment_key
+        if new_image or (not self._comment_dirty and self.comment.toPlainText() != stored):
+            # Never over what is being typed: only another image, or a change made elsewhere.
             self.comment.blockSignals(True)
-            self.comment.setPlainText(findings.comment if findings is not None else "")
+            self.comment.setPlainText(stored)
             self.comment.blockSignals(False)
             self._comment_key = findings.key if findings is not None else None
             self._comment_dirty = False
