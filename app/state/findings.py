@@ -193,6 +193,35 @@ class FindingsBook:
             raise SaveError(target, exc.strerror or str(exc)) from exc
         return schema
 
+    def copy_to(self, store: StateStore, state_dir: Path, key: str) -> None:
+        """Copy the schema and ``key``'s findings and comment into another state folder (the
+        "Save state elsewhere" rescue, beside the mask); SaveError if they cannot be written."""
+        schema_file = self.state_dir / SCHEMA_FILE_NAME
+        if schema_file.is_file():
+            target = Path(state_dir) / SCHEMA_FILE_NAME
+            try:
+                atomic_write_bytes(target, schema_file.read_bytes())
+            except OSError as exc:
+                raise SaveError(target, exc.strerror or str(exc)) from exc
+        rows = self.store.query(
+            "findings",
+            "SELECT key, attributes, y0, x0, height, width, footprint, updated FROM findings WHERE key = ?",
+            (key_to_db(key),),
+        )
+        comment = self.comment(key)
+        with store.writing() as conn:
+            conn.execute("DELETE FROM findings WHERE key = ?", (key_to_db(key),))
+            conn.executemany(
+                "INSERT INTO findings (key, attributes, y0, x0, height, width, footprint, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            if comment:
+                conn.execute(
+                    "INSERT OR REPLACE INTO comments (key, comment, updated) VALUES (?, ?, ?)",
+                    (key_to_db(key), comment, time.time()),
+                )
+
     # -- reading ----------------------------------------------------------------------------
     def findings(self, key: str) -> list[Finding]:
         rows = self.store.query(

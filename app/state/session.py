@@ -156,7 +156,8 @@ class EditSession:
         return self._write_now()
 
     def save_to(self, state_dir: Path | str) -> Path:
-        """Save the mask and this image's status into another state folder (for a read-only project).
+        """Save the mask, this image's status, findings and comment (and the findings schema) into
+        another state folder (for a read-only project).
 
         ``Project.open(folder, state_dir=...)`` then continues from there. The mask counts as
         saved (``dirty`` False) until the next edit.
@@ -165,6 +166,7 @@ class EditSession:
         try:
             path = store.write_mask(self.key, self.mask)
             store.save_entry(self.entry)
+            self.project.findings.copy_to(store, Path(state_dir), self.key)
         finally:
             store.close()
         self._saved_generation = max(self._saved_generation, self._generation)
