@@ -1,52 +1,60 @@
-"""Without a findings schema and comments, the COCO, CSV and labelme exports are what they were.
+"""Without a findings schema and comments, the findings add nothing to the COCO, CSV and labelme exports.
 
-The digests are those of the files the exporters wrote for this fixture before findings existed
-(commit 94640a1, the same fixture): byte for byte the same. labelme's files are checked by
-their keys (no flags, no comment, the old descriptions).
+Each export is compared byte for byte with the same export made with the findings layer cut out
+(no schema, lesions straight from ``lesion_regions``, no comment), so whatever else the writers
+learn later, the findings never change a file of a folder that does not use them. (At commit
+94640a1, before findings existed, these files were also byte-identical to the old writers' output.)
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 from pathlib import Path
 
-from meddisseg_studio.export.coco import write_coco
-from meddisseg_studio.export.csv import COLUMNS, write_csv
-from meddisseg_studio.export.labelme import write_labelme
-
-BEFORE = {
-    "coco.json": "97d1751c8ef8d03c6b6ca9828499a135fc4aa1b0c1956f12f146fa29fc99064c",
-    "summary.csv": "0095adae15b5fa6b7928555e1d19430682daf4335b4a47e97dd5bbaf27cac043",
-}
+from meddisseg_studio.export import coco, labelme
+from meddisseg_studio.export import csv as csv_export
+from meddisseg_studio.export.csv import COLUMNS
+from meddisseg_studio.state.findings import ImageFindings, Lesion
+from meddisseg_studio.state.lesions import lesion_regions
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _without_findings(project, key, mask, min_area) -> ImageFindings:
+    regions = lesion_regions(mask, min_area) if mask is not None else []
+    lesions = tuple(Lesion(n, r, int(r.sum()), None) for n, r in enumerate(regions, start=1))
+    return ImageFindings(key, lesions)
 
 
-def test_no_schema_exports_as_before(reviewed_project, tmp_path: Path) -> None:
+def _exports(project, out: Path) -> dict[str, bytes]:
+    coco.write_coco(project, out / "coco.json")
+    csv_export.write_csv(project, out / "summary.csv")
+    labelme.write_labelme(project, out / "labelme")
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_no_schema_exports_as_without_findings(reviewed_project, tmp_path: Path, monkeypatch) -> None:
     assert reviewed_project.findings.schema is None
-    coco = write_coco(reviewed_project, tmp_path / "coco.json").dest
-    table = write_csv(reviewed_project, tmp_path / "summary.csv").dest
-    labelme = write_labelme(reviewed_project, tmp_path / "labelme").dest
+    ours = _exports(reviewed_project, tmp_path / "ours")
 
-    document = json.loads(coco.read_text())
+    document = json.loads(ours["coco.json"])
     assert all("attributes" not in a for a in document["annotations"]) and document["annotations"]
     assert all("comment" not in image for image in document["images"])
-    with open(table, newline="", encoding="utf-8") as stream:
-        assert tuple(next(csv.reader(stream))) == COLUMNS
-    for path in sorted(labelme.glob("*.json")):
-        page = json.loads(path.read_text())
-        assert "comment" not in page and page["flags"] == {}
-        for shape in page["shapes"]:
-            assert shape["flags"] == {} and "\n" not in shape["description"]
-    assert {name: _sha256(tmp_path / name) for name in BEFORE} == BEFORE
+    assert next(csv.reader(ours["summary.csv"].decode().splitlines())) == list(COLUMNS)
+    for name, data in ours.items():
+        if name.startswith("labelme/") and name.endswith(".json"):
+            page = json.loads(data)
+            assert "comment" not in page and page["flags"] == {}
+            assert all(s["flags"] == {} and "\n" not in s["description"] for s in page["shapes"])
+
+    for module in (coco, csv_export, labelme):
+        monkeypatch.setattr(module, "export_schema", lambda project: None)
+        monkeypatch.setattr(module, "image_findings", _without_findings)
+    monkeypatch.setattr(reviewed_project.findings, "has_comments", lambda: False)
+    assert _exports(reviewed_project, tmp_path / "cut") == ours
 
 
 def test_a_comment_alone_adds_only_the_comment(reviewed_project, tmp_path: Path) -> None:
     reviewed_project.findings.set_comment("p1.png", "check the margin")
-    document = json.loads(write_coco(reviewed_project, tmp_path / "coco.json").dest.read_text())
+    document = json.loads(coco.write_coco(reviewed_project, tmp_path / "coco.json").dest.read_text())
     assert [image.get("comment") for image in document["images"]] == ["check the margin", None, None, None]
     assert all("attributes" not in a for a in document["annotations"])
