@@ -138,18 +138,19 @@ def store_findings(
     """Store an imported image's lesion values and comment (after its mask; see state/findings.py).
 
     ``candidates`` are (region, values) pairs as the file has them; each goes to the lesion of
-    ``mask`` it overlaps most. A value the project's schema refuses is reported and dropped;
-    without a schema the values are not imported (one note says so). Comments always are.
+    ``mask`` it overlaps most. A value the project's schema refuses is reported and dropped; an
+    attribute the schema lacks is ignored with a note; without a schema the values are not
+    imported (one note says so). Comments always are.
     """
     book = project.findings
     try:
-        _stored, problems = book.replace_from_import(key, mask, project.min_lesion_area, candidates)
+        _stored, problems, ignored = book.replace_from_import(key, mask, project.min_lesion_area, candidates)
+        notes = [f"lesion attribute {name!r} is not in the findings schema: ignored" for name in ignored]
         if book.schema is None:
-            for note in problems:
-                if note not in report.notes:
-                    report.notes.append(note)
+            notes += problems
         else:
             report.failed.extend((key, problem) for problem in problems)
+        report.notes.extend(note for note in notes if note not in report.notes)
         if comment is not None and comment != "":
             if not isinstance(comment, str):
                 report.failed.append((key, f"the comment must be text, got {comment!r:.40}"))

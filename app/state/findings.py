@@ -352,31 +352,40 @@ class FindingsBook:
 
     def replace_from_import(
         self, key: str, mask: np.ndarray, min_area: int, candidates: Sequence[tuple[np.ndarray, dict]]
-    ) -> tuple[int, list[str]]:
+    ) -> tuple[int, list[str], list[str]]:
         """Replace ``key``'s findings by imported ones: (region, raw values) pairs from a file.
 
-        Values are checked against the schema (a bad one is reported and dropped); each
-        candidate goes to the lesion of ``mask`` it overlaps most (the identity rule). Returns
-        (lesions given values, problems). Without a schema nothing is stored (one problem says so).
+        Values are checked against the schema: a bad one is a problem and is dropped; a name the
+        schema does not have (another tool's attribute, e.g. CVAT's ``occluded``) is ignored.
+        Each candidate goes to the lesion of ``mask`` it overlaps most (the identity rule).
+        Returns (lesions given values, problems, ignored names). Nothing changes without a
+        schema (one problem says so) or when no value passes (the stored findings stay).
         """
         if not candidates:
-            return 0, []
+            return 0, [], []
         if self.schema is None:
-            return 0, ["the project has no findings schema: lesion attributes not imported"]
+            return 0, ["the project has no findings schema: lesion attributes not imported"], []
         problems: list[str] = []
+        ignored: list[str] = []
         checked: list[Finding] = []
+        known = set(self.schema.names)
         for region, raw in candidates:
             values: dict[str, Value] = {}
             for name, value in raw.items():
+                if name not in known:
+                    ignored += [] if name in ignored else [str(name)]
+                    continue
                 try:
                     parsed = self.schema.attribute(name).parse(value)
-                except (ValueError, SchemaError) as exc:
+                except ValueError as exc:
                     problems.append(str(exc))
                     continue
                 if parsed is not None:
                     values[name] = parsed
             if values:
                 checked.append(Finding(None, values, Footprint.of(region)))
+        if not checked:
+            return 0, problems, ignored
         regions = _regions(mask, min_area)
         chosen, _orphans = match(checked, regions)
         with self.store.writing() as conn:
@@ -387,7 +396,7 @@ class FindingsBook:
                     self._insert(conn, key, finding.values, Footprint.of(region))
                     stored += 1
         audit_hook(key, "findings.import", {"lesions": stored})
-        return stored, problems
+        return stored, problems, ignored
 
     @staticmethod
     def _insert(conn: sqlite3.Connection, key: str, values: dict[str, Value], footprint: Footprint) -> None:

@@ -1,5 +1,6 @@
 """Imported lesion values are checked against the target folder's schema: a refused value is
-listed and not stored (the others are); a folder without a schema stores none and says so."""
+listed and not stored (the others are), another tool's attribute is ignored with a note; a folder
+without a schema stores none and says so."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ max = 50
 
 def _coco(tmp_path: Path, mask: np.ndarray) -> Path:
     annotation = mask_to_annotation(mask, 1, 1, 1)
-    annotation["attributes"] = {"paris": "0-IV", "size_mm": 12}
+    annotation["attributes"] = {"paris": "0-IV", "size_mm": 12, "occluded": False}  # occluded: CVAT's
     document = {
         "images": [{"id": 1, "file_name": "a.png", "height": 40, "width": 50, "comment": "seen twice"}],
         "annotations": [annotation],
@@ -55,6 +56,7 @@ def test_imported_values_are_checked(tmp_path: Path) -> None:
     found = checked.findings.resolve("a.png", checked.load_mask("a.png"), checked.min_lesion_area)
     assert [lesion.values for lesion in found.lesions] == [{"size_mm": 12.0}]
     assert found.comment == "seen twice"
+    assert any("'occluded' is not in the findings schema" in note for note in report.notes)
 
     plain = Project.open(folder, state_dir=tmp_path / "plain")
     report = import_coco(plain, source, as_status=ImportAs.APPROVED)
