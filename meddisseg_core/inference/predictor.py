@@ -116,7 +116,8 @@ class Predictor:
         config = getattr(self.network, "config", None)
         if getattr(config, "stage", None) != 2:
             return False
-        return bool(getattr(self.loaded, "has_uncertainty", not getattr(self.loaded, "inference_only", False)))
+        inference_only = getattr(self.loaded, "inference_only", False)
+        return bool(getattr(self.loaded, "has_uncertainty", not inference_only))
 
     # ------------------------------------------------------------------ prediction
 
