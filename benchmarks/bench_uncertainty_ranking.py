@@ -51,7 +51,9 @@ def _tiny_model(folder: Path) -> Path:
     return path
 
 
-def measure(weights: Path, data: Path, names: list[str], *, bad_dice: float, top: float) -> dict:
+def measure(
+    weights: Path, data: Path, names: list[str], *, bad_dice: float, top: float, device: str = "cpu"
+) -> dict:
     from meddisseg_core.checkpoint import load_model
     from meddisseg_core.data.io import mask_path_for
     from meddisseg_core.imageio import read_image, read_mask_grey
@@ -61,7 +63,7 @@ def measure(weights: Path, data: Path, names: list[str], *, bad_dice: float, top
     from meddisseg_core.ranking import entropy_score, head_score, ranking_quality
 
     started = time.perf_counter()
-    predictor = Predictor(load_model(weights), device="cpu", precision="fp32")
+    predictor = Predictor(load_model(weights), device=device, precision="fp32")
     rows: list[dict[str, float | str | None]] = []
     for name in names:
         image = read_image(data / "images" / name)
@@ -137,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=float, default=0.2)
     parser.add_argument("--json", type=Path, default=None, help="also write the report (with per-image rows)")
     parser.add_argument("--dry-run", action="store_true", help="tiny random network on 5 images (CI)")
+    parser.add_argument("--device", default="cpu", help="cpu (default), cuda or auto")
     args = parser.parse_args(argv)
 
     import torch
@@ -153,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
             weights = args.weights or default_model_path()
             if args.n is not None:
                 names = names[: args.n]
-        report = measure(weights, args.data, names, bad_dice=args.bad_dice, top=args.top)
+        report = measure(weights, args.data, names, bad_dice=args.bad_dice, top=args.top, device=args.device)
     print_table(report)
     if args.json is not None:
         args.json.write_text(json.dumps(_finite(report), indent=2) + "\n", encoding="utf-8")
