@@ -69,11 +69,11 @@ def test_clinicdb_frames_go_to_train_only(kvasir_dir: Path, tmp_path: Path) -> N
     datapack = _load("gpu_datapack")
     clinicdb = kvasir_dir.parent / "CVC-ClinicDB"
     out = tmp_path / "pack"
-    info = datapack.build(kvasir_dir, out, size=64, quality=80, limit=4, val_limit=2, clinicdb=clinicdb)
+    info = datapack.build(kvasir_dir, out, size=64, quality=80, limit=6, val_limit=2, clinicdb=clinicdb)
     train = (out / "train.txt").read_text().split()
     val = (out / "val.txt").read_text().split()
     extra = [n for n in train if n.startswith(datapack.CLINICDB_PREFIX)]
-    assert len(extra) == 2 and len(train) == 6
+    assert len(extra) == 2 and len(train) == 8
     assert not any(n.startswith(datapack.CLINICDB_PREFIX) for n in val)
     assert val == (kvasir_dir / "val.txt").read_text().split()[:2]
     assert info["train"]["clinicdb"] == 2 and "CVC-ClinicDB" in info["sources"]
