@@ -27,16 +27,18 @@ from meddisseg_core.imageio import read_image, read_mask, to_uint8
 from meddisseg_core.metrics import segmentation_metrics
 
 PROTOCOL = "mean per image over the held-out approved images; proposal > {threshold}; original resolution"
-# The new model "regresses" when its agreement with the accepted masks (mean Dice) falls by more
-# than this, and by more than it gains on the corrected ones. A fine-tuned model never reproduces
-# the old model's proposals exactly, so a small drop is expected and is not a regression.
+# The no-regression check warns when the new model's agreement with the accepted masks (mean
+# Dice) falls by more than this. A fine-tuned model never reproduces the old model's proposals
+# exactly, so a small drop is expected. It is a warning beside the verdict, not the verdict: an
+# accepted mask is the old model's own output, which the old model matches by construction.
 REGRESSION_TOLERANCE = 0.05
+REGRESSION_NOTE = (
+    " Note: on the {count} held-out image(s) you accepted unedited, the new model agrees less with "
+    "what you accepted (Dice {before:.3f} → {after:.3f}); look at its proposals there before switching."
+)
 VERDICTS = {
     "better": "The new model is better on the held-out images you corrected.",
     "not_better": "The new model is not better on the held-out images you corrected: keeping the current "
-    "one is suggested.",
-    "regresses": "The new model is better on the held-out images you corrected, but it agrees much less "
-    "with the proposals you accepted unedited (it loses more there than it gains): keeping the current "
     "one is suggested.",
     "too_few": "Too few corrected held-out images for a verdict ({count} of the {needed} needed): correct "
     "and approve more images, then fine-tune again. The numbers below are no evidence either way.",
@@ -83,23 +85,32 @@ class Comparison(NamedTuple):
 
     @property
     def verdict(self) -> str:
-        """``too_few`` | ``better`` | ``not_better`` | ``regresses`` (see :data:`VERDICTS`)."""
+        """``too_few`` | ``better`` | ``not_better`` (see :data:`VERDICTS`): on the corrected images."""
         from meddisseg_core.models.heldout import MIN_CORRECTED
 
         if len(self.corrected) < MIN_CORRECTED:
             return "too_few"
         gain = self.group(self.corrected)["difference"]["dice"]  # type: ignore[index]
-        if not gain > 0:  # ties keep the current model
-            return "not_better"
-        accepted = self.group(self.accepted)["difference"]["dice"]  # type: ignore[index]
-        if accepted is not None and -accepted > max(REGRESSION_TOLERANCE, gain):
-            return "regresses"
-        return "better"
+        return "better" if gain > 0 else "not_better"  # ties keep the current model
+
+    @property
+    def regresses(self) -> bool:
+        """The no-regression check failed: the new model agrees clearly less with the accepted masks."""
+        drop = self.group(self.accepted)["difference"]["dice"]
+        return drop is not None and drop < -REGRESSION_TOLERANCE  # type: ignore[operator]
 
     def verdict_text(self) -> str:
         from meddisseg_core.models.heldout import MIN_CORRECTED
 
-        return VERDICTS[self.verdict].format(count=len(self.corrected), needed=MIN_CORRECTED)
+        text = VERDICTS[self.verdict].format(count=len(self.corrected), needed=MIN_CORRECTED)
+        if self.regresses:
+            accepted = self.group(self.accepted)
+            text += REGRESSION_NOTE.format(
+                count=len(self.accepted),
+                before=accepted["before"]["dice"],  # type: ignore[index]
+                after=accepted["after"]["dice"],  # type: ignore[index]
+            )
+        return text
 
     @property
     def dice_gain(self) -> float:
@@ -112,7 +123,7 @@ class Comparison(NamedTuple):
     @property
     def after_is_better(self) -> bool:
         """The new model wins only on a verdict: strictly better on the corrected images' Dice, with
-        enough of them, and no regression on the accepted ones (ties keep the current one)."""
+        enough of them (ties keep the current one)."""
         return self.verdict == "better"
 
     def as_dict(self) -> dict[str, object]:
@@ -127,6 +138,7 @@ class Comparison(NamedTuple):
             "corrected": self.group(self.corrected),
             "accepted": self.group(self.accepted),
             "verdict": self.verdict,
+            "regresses": self.regresses,
             "verdict_text": self.verdict_text(),
         }
 
