@@ -66,6 +66,7 @@ class ModelWindows(QObject):
         finetune.jobEnded.connect(jobs_panel.end)
         finetune.resultReady.connect(self._compare)
         finetune.estimated.connect(self._estimated)
+        finetune.measuring.connect(self._measuring)
 
     def close(self) -> None:
         """Close the open dialogs (window close): a top-level dialog would keep the app running."""
@@ -155,7 +156,13 @@ class ModelWindows(QObject):
             info.devices,
             self.parent_widget,
         )
+        remembered = self.finetune.remembered_dialog()
+        if remembered is not None:
+            dialog.restore(remembered)
         dialog.measureRequested.connect(self.finetune.measure)
+        # Closing it either way ends a running estimate and keeps the values for next time.
+        dialog.finished.connect(lambda _code: self.finetune.stop_measuring())
+        dialog.finished.connect(lambda _code: self.finetune.remember_dialog(dialog.values()))
         dialog.accepted.connect(lambda: self.finetune.start(dialog.settings()))
         self.finetune_dialog = dialog
         dialog.open()
@@ -165,6 +172,11 @@ class ModelWindows(QObject):
     def _estimated(self, text: str, seconds_per_epoch: float | None) -> None:
         if self.finetune_dialog is not None:
             self.finetune_dialog.show_estimate(text, seconds_per_epoch)
+
+    @Slot(str, float)
+    def _measuring(self, text: str, fraction: float) -> None:
+        if self.finetune_dialog is not None:
+            self.finetune_dialog.show_measuring(text, fraction)
 
     @Slot(str)
     def _job_began(self, title: str) -> None:

@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # the models package imports torch: not at start-up
 
 log = logging.getLogger(__name__)
 POLL_MS = 300
+DIALOG_SETTINGS = "dialog.json"  # the fine-tune dialog's last values, in <state>/finetune
 STOP_GRACE_MS = 10_000  # after a cancel, the job gets this long to stop by itself
 
 
@@ -86,6 +87,7 @@ class FineTuneControl(QObject):
     resultText = Signal(str)  # the verdict, for the Jobs panel
     jobRestored = Signal(object)  # the folder's last job (a dict, see job_record), after a restart
     estimated = Signal(str, object)  # the dialog's speed estimate (text, seconds per epoch)
+    measuring = Signal(str, float)  # the estimate's progress (what is timed, fraction of its time)
     message = Signal(str)
 
     def __init__(self, models: ModelsControl, parent: QObject | None = None) -> None:
@@ -169,7 +171,34 @@ class FineTuneControl(QObject):
             self.speed.deleteLater()
         self.speed = SpeedProbe(len(approved), self)
         self.speed.estimated.connect(self.estimated)
+        self.speed.progress.connect(self.measuring)
         self.speed.start(estimate_args(settings, base, size, network, images))
+
+    @Slot()
+    def stop_measuring(self) -> None:
+        """The dialog closed (Start or Cancel): the estimate's child process (group) ends now."""
+        if self.speed is not None:
+            self.speed.kill()
+
+    # -- the dialog's settings, kept per folder ---------------------------------------------
+    def remember_dialog(self, values: dict) -> None:
+        from meddisseg_core.atomic import atomic_write_text
+
+        try:
+            atomic_write_text(self._folder() / DIALOG_SETTINGS, json.dumps(values) + "\n")
+        except (OSError, MedDisSegError) as exc:
+            log.warning("the fine-tune dialog's settings were not kept: %s", exc)
+
+    def remembered_dialog(self) -> dict | None:
+        project = self.workspace.project
+        if project is None:
+            return None
+        path = Path(project.state_dir) / "finetune" / DIALOG_SETTINGS
+        try:
+            values = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return values if isinstance(values, dict) else None
 
     # -- starting and following a job ---------------------------------------------------
     @guarded("start the fine-tuning job")
@@ -261,15 +290,16 @@ class FineTuneControl(QObject):
         self.jobPoints.emit(list(run.points))
         self.jobBatches.emit(list(run.batches))
         batch = run.batches[-1] if run.batches else None
+        # A budget run's epochs are only a bound (it stops on time): 0 says "no known count".
+        epochs = 0 if run.spec.time_budget_s else run.spec.epochs
+        of = f" of {epochs}" if epochs else ""
         if batch is not None:
-            self.jobProgress.emit(batch.epoch, run.spec.epochs, run.images_per_s(), run.eta_s())
-            self.jobStatus.emit(
-                f"Training: epoch {batch.epoch} of {run.spec.epochs}, batch {batch.batch} of {batch.batches}"
-            )
+            self.jobProgress.emit(batch.epoch, epochs, run.images_per_s(), run.eta_s())
+            self.jobStatus.emit(f"Training: epoch {batch.epoch}{of}, batch {batch.batch} of {batch.batches}")
         elif run.points:
             last = run.points[-1]
-            self.jobProgress.emit(last.epoch, run.spec.epochs, run.images_per_s(), run.eta_s())
-            self.jobStatus.emit(f"Training: epoch {last.epoch} of {run.spec.epochs} done")
+            self.jobProgress.emit(last.epoch, epochs, run.images_per_s(), run.eta_s())
+            self.jobStatus.emit(f"Training: epoch {last.epoch}{of} done")
         self.jobLog.emit(run.log_tail())
         if run.outcome is not None:
             self.timer.stop()

@@ -169,8 +169,10 @@ class JobsPanel(QWidget):
         self.dice_curve.setData(de, dv)
 
     def show_progress(self, epoch: int, epochs: int, images_per_s: float | None, eta_s: float | None) -> None:
+        """``epochs`` 0: a time-budget run, which stops on time (the ETA is what is left of it)."""
         speed = format_speed(images_per_s)
-        self.stats.setText(f"epoch {epoch}/{epochs} · {speed} · ETA {format_duration(eta_s)}")
+        count = f"epoch {epoch}/{epochs}" if epochs else f"epoch {epoch} (time budget)"
+        self.stats.setText(f"{count} · {speed} · ETA {format_duration(eta_s)}")
 
     def show_status(self, text: str) -> None:
         self.status.setText(text)

@@ -149,6 +149,11 @@ class FineTuneRun:
         if self._first_event_time is None:
             return None
         last = self.batches[-1] if self.batches else None
+        if self.spec.time_budget_s:  # the trainer stops on time: what is left of the budget
+            stamp = last.time if last is not None else (self._epoch_times or [None])[-1]
+            if stamp is None:
+                return self.spec.time_budget_s
+            return max(0.0, self.spec.time_budget_s - (stamp - self._first_event_time))
         if last is not None and last.time is not None and last.batches:
             done = (last.epoch - 1) * last.batches + last.batch
             total = self.spec.epochs * last.batches

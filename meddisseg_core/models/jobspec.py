@@ -84,8 +84,13 @@ class FineTuneSpec:
             raise ConfigError(f"image_size must be a multiple of 16, got {self.image_size}")
 
     def train_config(self) -> dict[str, Any]:
-        """The TrainConfig table of the run (see meddisseg_core.train.config)."""
+        """The TrainConfig table of the run (see meddisseg_core.train.config).
+
+        With a time budget the trainer stops on time by itself (``epochs`` only bounds it), so a
+        job never waits for a speed measurement to know how many epochs fit."""
+        budget = {"time_budget": {"seconds": self.time_budget_s}} if self.time_budget_s else {}
         return {
+            **budget,
             "stage": self.stage,
             "network": self.network,
             "epochs": self.epochs,
