@@ -108,7 +108,8 @@ class JobsPanel(QWidget):
             return
         import pyqtgraph as pg
 
-        loss_plot = pg.PlotWidget(title="segmentation loss (Dice + BCE): per batch, epoch mean")
+        loss_plot = pg.PlotWidget(title="segmentation loss")
+        loss_plot.setLabel("left", "Dice + BCE")
         dice_plot = pg.PlotWidget(title="val Dice (held-out)")
         for plot in (loss_plot, dice_plot):
             plot.setLabel("bottom", "epoch")
