@@ -122,7 +122,8 @@ def second_run(work: Path, out: Path) -> int:
     shot.save(str(out))
     share = window.canvas_slot.height() / window.height()
     canvas = window.canvas_slot
-    print(f"screen {screen.size().width()}x{screen.size().height()}; window {window.width()}x{window.height()}")
+    size = screen.size()
+    print(f"screen {size.width()}x{size.height()}; window {window.width()}x{window.height()}")
     print(f"canvas {canvas.width()}x{canvas.height()}: {share:.0%} of the window's height")
     print("Jobs panel:", window.jobs_panel.title.text())
     window.close()
