@@ -300,6 +300,9 @@ class FineTuneControl(QObject):
             last = run.points[-1]
             self.jobProgress.emit(last.epoch, epochs, run.images_per_s(), run.eta_s())
             self.jobStatus.emit(f"Training: epoch {last.epoch}{of} done")
+        elif run.started_event is not None:
+            device = run.started_event.get("device", "")
+            self.jobStatus.emit(f"Training started on {device}: the first batch is running…")
         self.jobLog.emit(run.log_tail())
         if run.outcome is not None:
             self.timer.stop()

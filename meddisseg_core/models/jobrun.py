@@ -78,6 +78,7 @@ class FineTuneRun:
         self.process.command = spec.command(self.job_dir, python)
         self.points: list[EpochPoint] = []
         self.batches: list[BatchPoint] = []
+        self.started_event: dict[str, Any] | None = None
         self.outcome: JobOutcome | None = None
         self.stop_requested = False
         self.started_at: float | None = None
@@ -112,6 +113,7 @@ class FineTuneRun:
         kind = event.get("type")
         if kind == "started":
             self._first_event_time = _event_time(event)
+            self.started_event = event
         elif kind == "batch_end":
             loss = event.get("loss") or {}
             self.batches.append(
