@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from .child import ChildCommand
 from .finetune_settings import FineTuneSettings
 
-MAX_SECONDS = 15  # the child's own setup (imports, the network) comes on top: under 20 s in all
+MAX_SECONDS = 12  # the child's Python and torch start-up comes on top: about 15 s in all
 
 
 def estimate_args(
