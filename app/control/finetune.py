@@ -377,15 +377,14 @@ class FineTuneControl(QObject):
         if project is None or self.busy:
             return
         path = Path(project.state_dir) / "finetune" / LAST_JOB
+        record: object = {}  # none: the panel shows that no job has run (for this folder)
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            return
+            pass
         except (OSError, ValueError) as exc:
             log.warning("%s: the last job's record is unreadable: %s", path, exc)
-            return
-        if isinstance(record, dict):
-            self.jobRestored.emit(record)
+        self.jobRestored.emit(record if isinstance(record, dict) else {})
 
     def decide(self, choice: str, new: ModelRecord) -> None:
         """The user's answer to the before/after comparison: "new" makes the new model current."""

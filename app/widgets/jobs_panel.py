@@ -195,6 +195,14 @@ class JobsPanel(QWidget):
         """The folder's last job as it ended (after a restart): title, curves, status, result."""
         from meddisseg_core.models.jobrun import BatchPoint, EpochPoint
 
+        if not record:  # a folder where no job has run
+            self.title.setText("No job has run yet")
+            for label in (self.status, self.stats, self.loss_note, self.result):
+                label.setText("")
+            self.log.clear()
+            self.show_points([])
+            self.show_batches([])
+            return
         self.title.setText(f"Last job: {record.get('title', '')}")
         self.status.setText(str(record.get("status", "")))
         self.stats.setText(str(record.get("stats", "")))
