@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
         self.exports.options = lambda: export_options(self.preferences())
         self.actions["force_fp32"].setChecked(prefs.force_fp32)
         self.proposals.force_fp32 = prefs.force_fp32  # before the first model loads
+        self.finetune.force_fp32 = prefs.force_fp32
         self._first_layout = not restore_layout(self, self.settings)
 
     # -- the canvas (built when first needed) -------------------------------------
@@ -297,6 +298,7 @@ class MainWindow(QMainWindow):
         """Model > Force fp32: kept in the preferences; the model in use is reloaded in fp32 (or auto)."""
         self.prefs = replace(self.prefs, force_fp32=force)
         self.proposals.set_force_fp32(force)
+        self.finetune.force_fp32 = force  # the next fine-tuning job
 
     def cancel_current(self) -> None:
         """Esc: cancel the running job, else the canvas interaction in progress."""

@@ -56,6 +56,11 @@ class FineTuneSpec:
     nproc_per_node: int = 1
     threshold: float = 0.5
     seed: int = 0
+    # auto: bf16 autocast where the GPU or CPU runs it natively (train/numerics.py); "fp32" forces it.
+    precision: Literal["auto", "fp32", "bf16"] = "auto"
+    # Train on batches resized to this side (on the device); the model and held-out scoring keep
+    # image_size. None: train at image_size.
+    train_size: int | None = None
     created: str = ""
     version: int = SPEC_VERSION
 
@@ -77,10 +82,17 @@ class FineTuneSpec:
             )
         if self.image_size < 16 or self.image_size % 16:
             raise ConfigError(f"image_size must be a multiple of 16, got {self.image_size}")
+        if self.train_size is not None and (self.train_size < 16 or self.train_size % 16):
+            raise ConfigError(f"train_size must be a multiple of 16, got {self.train_size}")
 
     def train_config(self) -> dict[str, Any]:
         """The TrainConfig table of the run (see meddisseg_core.train.config)."""
+        # An epoch-based run is always in the "first fraction" of its (absent) budget: with
+        # low_res_fraction 1 every batch is resized to train_size.
+        low_res = {"low_res_size": self.train_size, "low_res_fraction": 1.0} if self.train_size else {}
         return {
+            "precision": self.precision,
+            **({"time_budget": low_res} if low_res else {}),
             "stage": self.stage,
             "network": self.network,
             "epochs": self.epochs,
