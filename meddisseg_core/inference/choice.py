@@ -103,6 +103,7 @@ def choose_runtime(
         return RuntimeChoice("fp32", "torch", f"{on}, but only the paper networks were measured")
     ort = onnxruntime_available() if ort_available is None else ort_available
     missing_ort: Verdict | None = None
+    failed: Verdict | None = None  # a faster candidate whose masks failed the rule: named in the reason
     for group in verdicts_for(cap.cls, stage, gpu=cap.kind == "cuda"):
         eligible = [v for v in group if v.eligible]
         usable = [v for v in eligible if _usable(v, device, ort)]
@@ -110,6 +111,8 @@ def choose_runtime(
             best = max(usable, key=lambda v: v.speedup)
             return RuntimeChoice(best.precision, best.runtime, f"{on} ({best.figure()})")
         missing_ort = missing_ort or next((v for v in eligible if v.runtime == "onnxruntime"), None)
+        measured = [v for v in group if v.speedup > 1.0 and not v.passes and v.min_dice is not None]
+        failed = failed or (measured[0] if measured else None)
     if missing_ort is not None and device.type == "cpu":
         return RuntimeChoice(
             "fp32",
@@ -117,4 +120,6 @@ def choose_runtime(
             f"{on}; ONNX Runtime would be {missing_ort.speedup:.2f}x faster but is not installed "
             "(pip install 'meddisseg-studio[onnx]')",
         )
+    if failed is not None:
+        return RuntimeChoice("fp32", "torch", f"{on}, but {failed.figure()}")
     return RuntimeChoice("fp32", "torch", f"{on}; no faster candidate passed the same-masks rule there")
