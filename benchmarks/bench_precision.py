@@ -172,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     ]
     recorded = []
+    worst: list[str] = []  # the image each candidate differs most on, to look at
     for name in list(predictors)[1:]:
         pairs = list(zip(results[name], results["fp32"], strict=True))
         dice = [_dice(r.probability, a.probability) for r, a in pairs]
@@ -197,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         recorded.append((name, predictors[name], speedup, dice, delta))
+        worst.append(f"{name}: {paths[int(np.argmin(dice))].name} (Dice {np.min(dice):.4f})")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     print("\n| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
@@ -206,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         f"\nrule: mean Dice >= {MEAN_DICE_MIN}, min >= {MIN_DICE_MIN}, |Δ mDSC| <= {MDSC_POINTS_MAX} points; "
         "times: median per image, interleaved per image after warm-up"
     )
+    print("least alike image: " + "; ".join(worst))
     print("load average (1, 5, 15 min) at end: {:.2f} {:.2f} {:.2f}".format(*load_end))
     auto = choose_runtime("auto", device, stage=stage, network=network_kind(reference.network.config))
     print(f"auto on this machine now: {auto.describe()}")
