@@ -103,9 +103,21 @@ VERDICTS: tuple[Verdict, ...] = (
     # masks agree on average and the val mDSC moves by 0.03 points, but one image falls to Dice
     # 0.938 (< 0.95), so bf16 FAILS the rule and "auto" stays fp32. Timed at load average 10-13
     # (1.22x; an idle 4-image probe gave 2.1x).
-    Verdict("avx512_bf16", 2, "bf16", "torch", 1.22, 0.9953, 0.9382, -0.03, 120, _EPYC_ZEN5,
-            "torch AVX512; avx512_bf16, avx512_vnni, no AMX", "2026-12-06",
-            "bench_precision.py -n 120 --threads 2 --candidates bf16"),
+    Verdict(
+        "avx512_bf16",
+        2,
+        "bf16",
+        "torch",
+        1.22,
+        0.9953,
+        0.9382,
+        -0.03,
+        120,
+        _EPYC_ZEN5,
+        "torch AVX512; avx512_bf16, avx512_vnni, no AMX",
+        "2026-12-06",
+        "bench_precision.py -n 120 --threads 2 --candidates bf16",
+    ),
     # Stage 1: ONNX Runtime beat our fast path on both CPUs measured (bench_inference.py), and
     # no trained stage-1 model ships to check bf16 masks on, so bf16 is not a stage-1 candidate.
     Verdict(
