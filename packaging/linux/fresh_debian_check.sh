@@ -38,6 +38,7 @@ bind() {  # SOURCE TARGET [OPTIONS]: a folder, or a file over an existing file
 mountpoint -q "$C/proc" || mount -t proc proc "$C/proc"
 mountpoint -q "$C/sys" || mount -t sysfs sysfs "$C/sys"
 bind /dev /dev
+mkdir -p /tmp/.X11-unix && chmod 1777 /tmp/.X11-unix  # Xvfb makes it too, but only once it runs
 bind /tmp/.X11-unix /tmp/.X11-unix
 
 # This workplace's pip may be configured through the environment (local wheel folders): pass that on.
