@@ -91,7 +91,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Propose all &unreviewed",
         ("Ctrl+Shift+P",),
         "Model",
-        "Run the model on every image without a reviewed mask",
+        "Run the model on every unreviewed image that has no proposal from this model yet",
+    ),
+    ActionSpec(
+        "propose_unreviewed_again",
+        "Propose all &again (replace)",
+        ("Ctrl+Alt+Shift+P",),
+        "Model",
+        "Run the model on every unreviewed image, replacing the proposals it made already",
     ),
     ActionSpec(
         "cancel_job", "&Cancel running job", ("Esc",), "Model", "Stop proposals or export after this item"
