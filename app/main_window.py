@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from . import __version__
 from .actions import MENUS, ActionRegistry
@@ -43,6 +43,7 @@ from .widgets.image_list import ImageListPanel
 from .widgets.jobs_panel import JobsPanel
 from .widgets.model_panel import ModelPanel
 from .widgets.progress import JobProgress
+from .widgets.propose_banner import ProposeBanner
 from .widgets.review_panel import ReviewPanel
 from .widgets.summary_panel import SummaryPanel
 from .widgets.tool_bar import ToolBar
@@ -96,10 +97,19 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         a = self.actions
         self.canvas_slot = CanvasSlot(self.workspace, self.after_first_paint, self)
-        self.setCentralWidget(self.canvas_slot)
+        self.propose_banner = ProposeBanner()
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.propose_banner)
+        column.addWidget(self.canvas_slot, 1)
+        self.setCentralWidget(central)
         self.image_list = ImageListPanel(parent=self)
         self.review_panel = ReviewPanel(a["approve"], a["reject"], a["next_unreviewed"], a["next_uncertain"])
-        self.model_panel = ModelPanel(a["load_default_model"], a["load_checkpoint"], a["propose_current"])
+        self.model_panel = ModelPanel(
+            a["load_default_model"], a["load_checkpoint"], a["propose_current"], a["propose_unreviewed"]
+        )
         self.summary_panel = SummaryPanel()
         self.tool_options = ToolOptionsPanel()
         self.display_panel = DisplayLevelsPanel()
@@ -185,12 +195,14 @@ class MainWindow(QMainWindow):
 
         self.view_options.attach(canvas)
         # The active tool's name, size and hint; status messages cover it for a few seconds.
+        # The pointer readout first among the permanent widgets: inserted before any normal widget is
+        # added (index 0 is out of range for a permanent widget once a normal one sits there).
+        self.pointer_status = pointer = PointerStatus(canvas, self._probability)
+        self.statusBar().insertPermanentWidget(0, pointer)
         self.tool_status = ToolStatus(canvas)
         self.statusBar().addWidget(self.tool_status, 1)
         canvas.toolChanged.connect(self.tool_bar.set_current)
         self.tool_bar.set_current(canvas.tool.name)
-        self.pointer_status = pointer = PointerStatus(canvas, self._probability)
-        self.statusBar().insertPermanentWidget(0, pointer)
         canvas.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.workspace.maskChanged.connect(lambda *_box: pointer.refresh())
         self.workspace.imageCleared.connect(pointer.clear_readout)
@@ -214,6 +226,11 @@ class MainWindow(QMainWindow):
         self.model_panel.thresholdChanged.connect(pr.set_threshold)
         pr.thresholdChanged.connect(lambda value: self.model_panel.set_threshold(value, emit=False))
         pr.modelChanged.connect(self.model_panel.show_model)
+        # The offer to propose: when a model is ready, a folder opens, or a job ends.
+        self.propose_banner.proposeRequested.connect(pr.propose_unreviewed)
+        pr.predictorChanged.connect(self._offer_proposals)
+        self.jobs.jobStarted.connect(lambda *_args: self.propose_banner.hide())
+        self.jobs.jobFinished.connect(lambda *_args: self._offer_proposals())
         pr.deviceChanged.connect(self._on_device)
         self.jobs.jobStarted.connect(self.progress.begin)
         self.jobs.jobProgress.connect(self.progress.update_progress)
@@ -237,6 +254,15 @@ class MainWindow(QMainWindow):
         self.image_list.set_entries(project.entries if project is not None else [])
         self.setWindowTitle(f"Med-DisSeg Studio — {self.workspace.project_folder()}")
         self._summary_timer.start()
+        self.propose_banner.reset()
+        self._offer_proposals()
+
+    def _offer_proposals(self) -> None:
+        pr = self.proposals
+        if pr.predictor is None or self.workspace.project is None or self.jobs.busy:
+            self.propose_banner.hide()
+            return
+        self.propose_banner.offer(len(pr.unproposed_keys()), pr.model_name)
 
     def _on_image_shown(self, key: str, *_shown: object) -> None:
         self.image_list.select_key(key, emit=False)
