@@ -174,8 +174,32 @@ def staged(dest: Path | str, *, folder: bool) -> Iterator[Path]:
         raise
 
 
+MISSING = "the image file is missing"
+
+
+def missing_image(project: Project, key: str) -> str | None:
+    """Why ``key`` cannot be exported when its image file has gone (moved or deleted since the
+    folder was opened); None while it is there. Every format reports it in these words."""
+    path = project.entry(key).path
+    return None if path.is_file() else f"{MISSING} ({path})"
+
+
+def read_source(project: Project, key: str) -> bytes | str:
+    """The image file's bytes, to copy into an export, or why it cannot be read."""
+    path = project.entry(key).path
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return f"{MISSING} ({path})"
+    except OSError as exc:
+        return f"the image cannot be read ({exc.strerror or exc})"
+
+
 def stored_mask(project: Project, key: str) -> np.ndarray | str:
-    """The mask stored for ``key``, or why there is none to export."""
+    """The mask stored for ``key``, or why there is none to export (its image file gone included)."""
+    missing = missing_image(project, key)
+    if missing is not None:
+        return missing
     try:
         mask = project.load_mask(key)
     except MedDisSegError as exc:
