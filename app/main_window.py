@@ -151,6 +151,11 @@ class MainWindow(QMainWindow):
         self._summary_timer.setSingleShot(True)
         self._summary_timer.setInterval(100)
         self._summary_timer.timeout.connect(self.update_summary)
+        # This image's agreement follows the edits, a few times a second at most while drawing.
+        self._entry_timer = QTimer(self)
+        self._entry_timer.setSingleShot(True)
+        self._entry_timer.setInterval(150)
+        self._entry_timer.timeout.connect(self._show_entry)
 
     def _build_menus(self) -> None:
         for title in MENUS:
@@ -216,6 +221,7 @@ class MainWindow(QMainWindow):
         ws.imageShown.connect(self._on_image_shown)
         ws.imageCleared.connect(self._on_image_cleared)
         ws.maskChanged.connect(lambda *_box: self._update_actions())
+        ws.maskChanged.connect(lambda *_box: self._entry_timer.start())  # live agreement numbers
         ws.entryChanged.connect(self._on_entry_changed)
         for source in (self.errors, ws, rv, pr, self.exports, self.jobs, self.models, self.finetune):
             source.message.connect(self.show_message)
@@ -288,9 +294,8 @@ class MainWindow(QMainWindow):
             self.actions[name].setEnabled(self.workspace.key is not None and session is not None)
 
     def _show_entry(self) -> None:
-        entry = self.workspace.entry()
-        self.review_panel.show_entry(entry)
-        self.summary_panel.show_entry(entry)
+        self.review_panel.show_entry(self.workspace.entry())
+        self.summary_panel.show_entry(self.workspace.shown_entry())
 
     def update_summary(self) -> None:
         project = self.workspace.project
