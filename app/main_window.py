@@ -206,7 +206,13 @@ class MainWindow(QMainWindow):
         self.statusBar().insertPermanentWidget(0, pointer)
         self.tool_status = ToolStatus(canvas)
         self.statusBar().addWidget(self.tool_status, 1)
+        # Added while a message shows, QStatusBar hides it "explicitly", and then never shows it again
+        # when the message goes: the tool's hint was missing for the whole session. Undo that mark.
+        self.tool_status.setAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide, False)
         canvas.toolChanged.connect(self.tool_bar.set_current)
+        # A new tool shows its hint at once: a temporary message (a stale hover tip, the last batch's
+        # end) would otherwise hide the tool readout, so switching by key looked like nothing happened.
+        canvas.toolChanged.connect(lambda _name: self.statusBar().clearMessage())
         self.tool_bar.set_current(canvas.tool.name)
         canvas.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.workspace.maskChanged.connect(lambda *_box: pointer.refresh())
