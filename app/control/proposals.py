@@ -27,6 +27,7 @@ from meddisseg_core.errors import CheckpointError
 from meddisseg_studio.settings import Preferences
 from meddisseg_studio.state.model import Proposal, ReviewStatus
 from meddisseg_studio.state.project import PreparedProposal, Project
+from meddisseg_studio.state.score_text import score_text
 from meddisseg_studio.workers.job import Job
 from meddisseg_studio.workers.model_loader import ModelLoadWorker
 from meddisseg_studio.workers.proposal_worker import ProposalModel, ProposalWorker
@@ -159,8 +160,7 @@ class ProposalController(QObject):
         mdsc = metrics.get("mdsc")
         if mdsc is None:  # e.g. the authors' checkpoints record none
             return self.model_name
-        percent = mdsc * 100 if mdsc <= 1 else mdsc  # stored as a fraction
-        return f"{self.model_name} · val mDSC {percent:.1f}"
+        return f"{self.model_name} · {score_text(mdsc)}"
 
     def set_predictor(self, predictor: ProposalModel, name: str) -> None:
         self.predictor = predictor
