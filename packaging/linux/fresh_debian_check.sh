@@ -38,6 +38,7 @@ bind() {  # SOURCE TARGET [OPTIONS]: a folder, or a file over an existing file
 mountpoint -q "$C/proc" || mount -t proc proc "$C/proc"
 mountpoint -q "$C/sys" || mount -t sysfs sysfs "$C/sys"
 bind /dev /dev
+bind /dev/pts /dev/pts  # apt and the tests' pseudo-terminals
 mkdir -p /tmp/.X11-unix && chmod 1777 /tmp/.X11-unix  # Xvfb makes it too, but only once it runs
 bind /tmp/.X11-unix /tmp/.X11-unix
 
@@ -55,9 +56,12 @@ for d in /opt/wheels /opt/pypi /opt/pypi-more ${PIP_FIND_LINKS:-}; do [ -d "$d" 
 [ -f /root/.config/pip/pip.conf ] && mkdir -p "$C/root/.config/pip" && cp /root/.config/pip/pip.conf "$C/root/.config/pip/"
 grep -qs "cert" /etc/pip.conf && bind /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt ro
 
-say "the checkout (committed files) into /root/meddisseg-studio"
-rm -rf "$C/root/meddisseg-studio" "$C/root/.venvs" && mkdir -p "$C/root/meddisseg-studio"
-git archive HEAD | tar -x -C "$C/root/meddisseg-studio"
+say "a git checkout of HEAD (committed files) into /root/meddisseg-studio"
+rm -rf "$C/root/meddisseg-studio" "$C/root/.venvs"
+# A clone, as the README's reader has (some tests list the tracked files with git ls-files).
+git clone -q --no-local --no-checkout "$ROOT" "$C/root/meddisseg-studio"
+git -C "$C/root/meddisseg-studio" checkout -q --detach "$(git rev-parse HEAD)"
+mkdir -p "$ROOT/build"  # the window's screenshot goes there
 # The README's "From source" commands, taken from the README itself.
 "$PY" - "$ROOT/README.md" "$C/root" <<'EOF'
 import re, sys
