@@ -157,6 +157,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "shortcuts", "&Keyboard shortcuts", ("F1",), "Help", "List every command and its keys", "help"
     ),
+    ActionSpec(
+        "model_card", "&Model card…", ("Ctrl+F1",), "Help", "How the model in use was made: data, score"
+    ),
     ActionSpec("about", "&About", ("Shift+F1",), "Help", "Version and licence notes"),
 )
 

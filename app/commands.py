@@ -56,3 +56,4 @@ def connect_commands(w: MainWindow) -> None:
         a.connect(f"export_{fmt.name}", lambda n=fmt.name: w.exports.export([n]))
     a.connect("shortcuts", w.show_shortcuts)
     a.connect("about", w.show_about)
+    a.connect("model_card", w.show_model_card)

@@ -51,6 +51,7 @@ from .widgets.tool_options import ToolOptionsPanel
 
 if TYPE_CHECKING:
     from .widgets.canvas import MaskCanvas
+    from .widgets.model_card_dialog import ModelCardDialog
     from .widgets.pointer_status import PointerStatus
     from .widgets.tool_status import ToolStatus
 
@@ -335,6 +336,25 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> HelpDialog:
         dialog = HelpDialog(self.actions.rows(), self, gestures=gesture_rows())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_model_card(self) -> ModelCardDialog | None:
+        """Help > Model card…: the card of the model in use (its file's own card, else its facts)."""
+        from .control.model_card import model_card_markdown
+        from .widgets.model_card_dialog import ModelCardDialog
+
+        predictor = self.proposals.predictor
+        if predictor is None:
+            self.dialogs.info("Model card", "No model is loaded yet: Model > Get a model… offers one.")
+            return None
+        loaded = getattr(predictor, "loaded", None)
+        source = getattr(loaded, "source", None)
+        record = self.models.current
+        name = self.proposals.model_name
+        text = model_card_markdown(name, source, getattr(predictor, "metadata", None), record)
+        dialog = ModelCardDialog(name, text, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
