@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .table_fit import fit_table_width
+
 if TYPE_CHECKING:
     from ..control.finetune_result import FineTuneResult
 
@@ -47,7 +49,7 @@ class CompareDialog(QDialog):
             values = (f"{old:.4f}", f"{new:.4f}", f"{gain:+.4f}")
             for column, text in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+        fit_table_width(self.table)  # every column on screen: "new" and "difference" were cut off
         verdict = (
             "The new model is better on the held-out images."
             if better
