@@ -31,9 +31,10 @@ fi
 cp /etc/resolv.conf "$C/etc/resolv.conf"
 printf 'deb %s bookworm main\ndeb %s bookworm-updates main\ndeb http://deb.debian.org/debian-security bookworm-security main\n' \
   "$MIRROR" "$MIRROR" >"$C/etc/apt/sources.list"
-bind() {  # SOURCE TARGET [OPTIONS]: a folder, or a file over an existing file
+bind() {  # SOURCE TARGET [OPTIONS]: a folder, or a file (its target is made); kept from a last run
+  [ -e "$C$2" ] && mountpoint -q "$C$2" && return 0
   if [ -d "$1" ]; then mkdir -p "$C$2"; else mkdir -p "$(dirname "$C$2")" && touch "$C$2"; fi
-  mountpoint -q "$C$2" || mount --bind ${3:+-o "$3"} "$1" "$C$2"
+  mount --bind ${3:+-o "$3"} "$1" "$C$2"
 }
 mountpoint -q "$C/proc" || mount -t proc proc "$C/proc"
 mountpoint -q "$C/sys" || mount -t sysfs sysfs "$C/sys"
