@@ -91,7 +91,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Propose all &unreviewed",
         ("Ctrl+Shift+P",),
         "Model",
-        "Run the model on every image without a reviewed mask",
+        "Run the model on every unreviewed image that has no proposal from this model yet",
+    ),
+    ActionSpec(
+        "propose_unreviewed_again",
+        "Propose all &again (replace)",
+        ("Ctrl+Alt+Shift+P",),
+        "Model",
+        "Run the model on every unreviewed image, replacing the proposals it made already",
     ),
     ActionSpec(
         "cancel_job", "&Cancel running job", ("Esc",), "Model", "Stop proposals or export after this item"
@@ -156,6 +163,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("export_dialog", "&Export…", ("Ctrl+E",), "Export", "Choose formats and a folder", "export"),
     ActionSpec(
         "shortcuts", "&Keyboard shortcuts", ("F1",), "Help", "List every command and its keys", "help"
+    ),
+    ActionSpec(
+        "model_card", "&Model card…", ("Ctrl+F1",), "Help", "How the model in use was made: data, score"
     ),
     ActionSpec("about", "&About", ("Shift+F1",), "Help", "Version and licence notes"),
 )

@@ -31,6 +31,7 @@ def connect_commands(w: MainWindow) -> None:
     a.connect("propose_current", pr.propose_current)
     a.connect("propose_selection", lambda: pr.propose_selection(w.image_list.selected_keys()))
     a.connect("propose_unreviewed", pr.propose_unreviewed)
+    a.connect("propose_unreviewed_again", pr.propose_unreviewed_again)
     a.connect("cancel_job", w.cancel_current)
     for spec in tool_actions():
         a.connect(spec.name, lambda t=spec.name: w.canvas.set_tool(t.removeprefix("tool_")))
@@ -56,3 +57,4 @@ def connect_commands(w: MainWindow) -> None:
         a.connect(f"export_{fmt.name}", lambda n=fmt.name: w.exports.export([n]))
     a.connect("shortcuts", w.show_shortcuts)
     a.connect("about", w.show_about)
+    a.connect("model_card", w.show_model_card)

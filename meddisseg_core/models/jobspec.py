@@ -62,6 +62,9 @@ class FineTuneSpec:
     # image_size. None: train at image_size.
     train_size: int | None = None
     created: str = ""
+    # The keys (train and held out) whose approved mask a person corrected; the before/after
+    # verdict rests on the held-out ones (docs/FINETUNE.md). Empty in specs older than this field.
+    corrected_images: tuple[str, ...] = ()
     version: int = SPEC_VERSION
 
     def __post_init__(self) -> None:
@@ -73,6 +76,8 @@ class FineTuneSpec:
             raise ConfigError("a fine-tuning job needs at least one held-out image (before/after)")
         if set(self.train_images) & set(self.held_out_images):
             raise ConfigError("held-out images must not be trained on")
+        if set(self.corrected_images) - set(self.train_images) - set(self.held_out_images):
+            raise ConfigError("corrected_images must be among the train and held-out images")
         if self.epochs < 1 or self.batch_size < 1 or self.nproc_per_node < 1:
             raise ConfigError("epochs, batch_size and nproc_per_node must be >= 1")
         if self.nproc_per_node > 1 and self.device not in ("cuda", "auto"):
@@ -86,13 +91,18 @@ class FineTuneSpec:
             raise ConfigError(f"train_size must be a multiple of 16, got {self.train_size}")
 
     def train_config(self) -> dict[str, Any]:
-        """The TrainConfig table of the run (see meddisseg_core.train.config)."""
-        # An epoch-based run is always in the "first fraction" of its (absent) budget: with
-        # low_res_fraction 1 every batch is resized to train_size.
-        low_res = {"low_res_size": self.train_size, "low_res_fraction": 1.0} if self.train_size else {}
+        """The TrainConfig table of the run (see meddisseg_core.train.config).
+
+        With a time budget the trainer stops on time by itself (``epochs`` only bounds it), so a
+        job never waits for a speed measurement to know how many epochs fit. With ``train_size``
+        every batch is resized to it: low_res_fraction 1 keeps the whole run in the "low-resolution
+        phase" (an epoch-based run is always in its first fraction)."""
+        budget: dict[str, Any] = {"seconds": self.time_budget_s} if self.time_budget_s else {}
+        if self.train_size:
+            budget.update(low_res_size=self.train_size, low_res_fraction=1.0)
         return {
             "precision": self.precision,
-            **({"time_budget": low_res} if low_res else {}),
+            **({"time_budget": budget} if budget else {}),
             "stage": self.stage,
             "network": self.network,
             "epochs": self.epochs,

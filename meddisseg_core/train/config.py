@@ -179,6 +179,10 @@ def resolve_config(
     for path in files:  # later files win, key by key
         merged = _merge(merged, read_config_mapping(Path(path)))
         where = " + ".join(str(f) for f in files)
+    if files:
+        # The files are checked as written, before the command line's options: `network = 7` in a
+        # file is an error even when --network also names one (it used to hide the bad value).
+        from_dict(TrainConfig, merged, where=where)
     if overrides:
         merged = _merge(merged, {k: v for k, v in overrides.items() if v is not None})
     return from_dict(TrainConfig, merged, where=where)
