@@ -107,6 +107,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "load_default_model", "Use &default model", ("Ctrl+D",), "Model", "Use the shipped default model"
     ),
     ActionSpec(
+        "force_fp32",
+        "Force &fp32 precision",
+        ("Ctrl+Alt+F",),
+        "Model",
+        "Run the model in fp32 even where a faster precision gives the same masks (reloads the model)",
+    ),
+    ActionSpec(
         "load_checkpoint",
         "&Load checkpoint…",
         ("Ctrl+L",),

@@ -40,6 +40,7 @@ def connect_commands(w: MainWindow) -> None:
     a.connect("fill_holes", lambda: w.canvas.run_operation("fill_holes"))
     a.connect("clear_mask", lambda: w.canvas.run_operation("clear"))
     a.connect("load_default_model", pr.load_default_model)
+    a.connect("force_fp32", lambda: w.set_force_fp32(a["force_fp32"].isChecked()))
     # A checkpoint file joins the model registry and becomes the folder's model (remembered).
     a.connect("load_checkpoint", w.models.load_checkpoint)
     a.connect("get_model", w.model_windows.open_get_model_dialog)

@@ -10,6 +10,7 @@ pyqtgraph is imported; the model loads in the background after the first show.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
     # -- layout -------------------------------------------------------------------
     def _build_widgets(self) -> None:
         a = self.actions
+        a["force_fp32"].setCheckable(True)  # a preference, kept with the others
         self.canvas_slot = CanvasSlot(self.workspace, self.after_first_paint, self)
         self.propose_banner = ProposeBanner()
         central = QWidget(self)
@@ -195,6 +197,9 @@ class MainWindow(QMainWindow):
         self.review.reject_reasons = prefs.reject_reasons
         self.workspace.min_lesion_area = prefs.min_lesion_area
         self.exports.options = lambda: export_options(self.preferences())
+        self.actions["force_fp32"].setChecked(prefs.force_fp32)
+        self.proposals.force_fp32 = prefs.force_fp32  # before the first model loads
+        self.finetune.force_fp32 = prefs.force_fp32
         self._first_layout = not restore_layout(self, self.settings)
         jobs = self.docks["jobs"]
         keep_off_the_canvas(self, jobs)
@@ -292,7 +297,11 @@ class MainWindow(QMainWindow):
             return
         self.propose_banner.offer(len(pr.unproposed_keys()), pr.model_name)
 
-    def _on_image_shown(self, key: str, *_shown: object) -> None:
+    def _on_image_shown(self, key: str, *shown: object) -> None:
+        proposal = shown[2] if len(shown) > 2 else None
+        self.summary_panel.show_proposal_source(
+            getattr(proposal, "model_id", ""), getattr(proposal, "precision", "")
+        )
         self.image_list.select_key(key, emit=False)
         self._show_entry()
         self._update_actions()
@@ -328,7 +337,8 @@ class MainWindow(QMainWindow):
     def _on_device(self, text: str) -> None:
         # Elided, full text in the tooltip: a long CPU name must not widen the window off a small screen.
         full = f"Device: {text}"
-        self.device_label.setToolTip(full)
+        reason = self.proposals.precision_reason()
+        self.device_label.setToolTip(f"{full}\nPrecision: {reason}" if reason else full)
         metrics = self.device_label.fontMetrics()
         self.device_label.setText(metrics.elidedText(full, Qt.TextElideMode.ElideMiddle, DEVICE_LABEL_WIDTH))
         self.model_panel.show_device(text)
@@ -336,6 +346,12 @@ class MainWindow(QMainWindow):
     def _probability(self) -> np.ndarray | None:
         proposal = self.workspace.proposal
         return None if proposal is None else proposal.probability
+
+    def set_force_fp32(self, force: bool) -> None:
+        """Model > Force fp32: kept in the preferences; the model in use is reloaded in fp32 (or auto)."""
+        self.prefs = replace(self.prefs, force_fp32=force)
+        self.proposals.set_force_fp32(force)
+        self.finetune.force_fp32 = force  # the next fine-tuning job
 
     def cancel_current(self) -> None:
         """Esc: cancel the running job, else the canvas interaction in progress."""

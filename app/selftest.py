@@ -29,7 +29,18 @@ from . import __version__
 
 Result = tuple[str, str]  # (OK | WARN | FAIL, detail)
 # The order of the printed lines: what was installed, then where it runs, then what it did.
-ORDER = ("versions", "libraries", "device", "cuda", "model", "prediction", "mask", "display", "window")
+ORDER = (
+    "versions",
+    "libraries",
+    "device",
+    "cuda",
+    "model",
+    "precision",
+    "prediction",
+    "mask",
+    "display",
+    "window",
+)
 
 
 def versions() -> Result:

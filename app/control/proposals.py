@@ -119,6 +119,8 @@ class ProposalController(QObject):
         self.model_name = ""
         self._threshold = Preferences().threshold  # the window applies the saved one
         self._requested_device: str | None = None
+        self.force_fp32 = False  # Preferences: fp32 whatever "auto" would choose
+        self._last_request: LoadRequest | None = None  # reloaded when force_fp32 changes
         self._loader: tuple[Job, LoadRequest] | None = None  # the running load
         self._next_load: LoadRequest | None = None
         self._waiting: list[str] = []  # keys asked for while the model loads
@@ -173,11 +175,33 @@ class ProposalController(QObject):
             keys, self._waiting = self._waiting, []
             self.propose(keys, skip_proposed=self._waiting_skips)
 
+    def precision_label(self) -> str:
+        """How the model runs: "bf16", "fp32", "fp32 in onnxruntime" ("" for a double without a choice)."""
+        choice = getattr(self.predictor, "choice", None)
+        if choice is None:
+            return ""
+        return choice.precision if choice.runtime == "torch" else f"{choice.precision} in {choice.runtime}"
+
+    def precision_reason(self) -> str:
+        """Why the model runs in that precision (the measurement, or that fp32 was forced)."""
+        choice = getattr(self.predictor, "choice", None)
+        return "" if choice is None else choice.describe()
+
+    def set_force_fp32(self, force: bool) -> None:
+        """Preferences: run models in fp32 whatever was measured; reloads the model in use."""
+        if force == self.force_fp32:
+            return
+        self.force_fp32 = force
+        if self._last_request is not None and (self.predictor is not None or self.loading):
+            self.load_model(self._last_request)
+
     def _show_device(self) -> None:
         if self.predictor is None:
             return
         report = self.predictor.device_report
         text = f"{report.name} ({report.device})"
+        if self.precision_label():  # why: precision_reason(), in the status bar's tooltip
+            text += f" · {self.precision_label()}"
         if (
             self._requested_device
             and self._requested_device.startswith("cuda")
@@ -208,10 +232,12 @@ class ProposalController(QObject):
         """
         if self._closed:
             return
+        self._last_request = request
         if self._loader is not None:
             self._next_load = request  # the latest request wins; it starts after this one
             return
-        worker = ModelLoadWorker(request.path, request.name, request.resolve)
+        precision = "fp32" if self.force_fp32 else "auto"
+        worker = ModelLoadWorker(request.path, request.name, request.resolve, precision=precision)
         # Bound methods of this (GUI-thread) object: the worker's signals are queued to it.
         worker.loaded.connect(self.set_predictor)
         worker.failed.connect(self._on_load_failed)
@@ -326,12 +352,18 @@ class ProposalController(QObject):
         predictor = self.predictor
         keys = list(keys)
         batch = _Batch(self, project, len(keys))
-        model_id, threshold = self.model_name, self._threshold
+        model_id, threshold, precision = self.model_name, self._threshold, self.precision_label()
 
         def prepare(key: str, prediction: Prediction) -> PreparedProposal:
             # On the worker's thread: compress and write the file; the GUI thread only records it.
             probability = np.asarray(prediction.probability, dtype=np.float32)
-            proposal = Proposal(probability, prediction.uncertainty, model_id=model_id, threshold=threshold)
+            proposal = Proposal(
+                probability,
+                prediction.uncertainty,
+                model_id=model_id,
+                threshold=threshold,
+                precision=precision,
+            )
             return project.prepare_proposal(key, proposal)
 
         def wire(worker: ProposalWorker) -> None:

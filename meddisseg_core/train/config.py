@@ -68,7 +68,8 @@ class TrainConfig:
     batch_size: int = 8
     seed: int = 0
     max_steps: int | None = None  # stop after this many optimiser steps (smoke tests)
-    precision: Literal["auto", "fp32", "bf16"] = "auto"  # auto: bf16 autocast on CUDA only
+    # auto: bf16 autocast on CUDA, and on AVX512-BF16/AMX CPUs for the paper networks (train/numerics.py)
+    precision: Literal["auto", "fp32", "bf16"] = "auto"
     channels_last: bool = True  # applied on CUDA only
     nonfinite_patience: int = 5  # consecutive skipped steps before recovering
     nonfinite_lr_factor: float = 0.1  # lr multiplier applied when restoring after non-finite steps
