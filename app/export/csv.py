@@ -26,6 +26,7 @@ from meddisseg_studio.export.common import (
     ExportResult,
     Progress,
     ProgressCallback,
+    missing_image,
     select,
     staged,
 )
@@ -91,6 +92,7 @@ def write_csv(
     attributes = schema.names if schema is not None else ()
     with_comment = schema is not None or project.findings.has_comments()
     columns = (*COLUMNS, *(f"lesion_{name}" for name in attributes), *(("comment",) if with_comment else ()))
+    skipped: list[tuple[str, str]] = []
     with (
         staged(dest, folder=False) as partial,
         open(partial, "w", newline="", encoding="utf-8") as stream,
@@ -98,6 +100,11 @@ def write_csv(
         writer = csv.writer(stream)
         writer.writerow(columns)
         for entry in entries:
+            missing = missing_image(project, entry.key)
+            if missing is not None:  # reported as every format reports it, the rest goes on
+                skipped.append((entry.key, missing))
+                steps.step()
+                continue
             values = {column: getattr(entry, column, None) for column in COLUMNS}
             mask = _mask(project, entry)
             values["lesions"] = None if mask is None else count_lesions(mask, options.min_lesion_area)
@@ -108,7 +115,7 @@ def write_csv(
                 values["comment"] = found.comment
             writer.writerow([_cell(values[column]) for column in columns])
             steps.step()
-    return ExportResult("csv", dest, (dest,))
+    return ExportResult("csv", dest, (dest,), tuple(skipped))
 
 
 def export_csv(

@@ -17,7 +17,6 @@ top-level ``comment`` key (labelme keeps keys it does not know when it saves a f
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path, PurePosixPath
 
 from meddisseg_studio.export.common import (
@@ -27,6 +26,7 @@ from meddisseg_studio.export.common import (
     Progress,
     ProgressCallback,
     Written,
+    read_source,
     select,
     staged,
     stored_mask,
@@ -121,12 +121,17 @@ def write_labelme(
                 skipped.append((entry.key, mask))
                 steps.step()
                 continue
+            source = read_source(project, entry.key)  # gone since the check above, say
+            if isinstance(source, str):
+                skipped.append((entry.key, source))
+                steps.step()
+                continue
             height, width = (int(v) for v in mask.shape)
             rings = mask_to_rings(mask)
             document = labelme_document(rings, options.label, image_name, height, width)
             found = image_findings(project, entry.key, mask, options.min_lesion_area)
             add_findings(document, rings, schema, found)
-            shutil.copyfile(entry.path, out.path(image_name))
+            out.bytes(image_name, source)
             out.text(json_name, json.dumps(document, ensure_ascii=False, indent=1))
             steps.step()
     renamed = assignment.renamed_except(skipped)
