@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 from meddisseg_core.interactive import PromptResult
 
 RADIUS = 6  # the disc a fake click adds or removes
+NO_MODIFIER = Qt.KeyboardModifier(0)
 
 
 def disc(shape: tuple[int, int], x: int, y: int, radius: int = RADIUS) -> np.ndarray:
@@ -70,7 +71,7 @@ def at(window, x: float, y: float) -> QPoint:
     return window.canvas.image_to_viewport(x + 0.5, y + 0.5)
 
 
-def press(window, x: float, y: float, button=Qt.MouseButton.LeftButton, modifier=Qt.KeyboardModifier(0)) -> None:
+def press(window, x: float, y: float, button=Qt.MouseButton.LeftButton, modifier=NO_MODIFIER) -> None:
     """A real click (press and release) on the canvas viewport over image pixel (x, y)."""
     QTest.mouseClick(window.canvas.viewport(), button, modifier, at(window, x, y))
 
@@ -78,11 +79,11 @@ def press(window, x: float, y: float, button=Qt.MouseButton.LeftButton, modifier
 def drag(window, p0: tuple[float, float], p1: tuple[float, float], steps: int = 4) -> None:
     """A real left drag on the canvas viewport from image pixel ``p0`` to ``p1``."""
     vp, left = window.canvas.viewport(), Qt.MouseButton.LeftButton
-    QTest.mousePress(vp, left, Qt.KeyboardModifier(0), at(window, *p0))
+    QTest.mousePress(vp, left, NO_MODIFIER, at(window, *p0))
     for i in range(1, steps + 1):
         t = i / steps
         QTest.mouseMove(vp, at(window, p0[0] + t * (p1[0] - p0[0]), p0[1] + t * (p1[1] - p0[1])))
-    QTest.mouseRelease(vp, left, Qt.KeyboardModifier(0), at(window, *p1))
+    QTest.mouseRelease(vp, left, NO_MODIFIER, at(window, *p1))
 
 
 def wait_prompts(qtbot, window, timeout: int = 20_000) -> None:

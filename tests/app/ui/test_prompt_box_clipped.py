@@ -11,7 +11,7 @@ def test_box_running_off_the_edge_is_clipped_and_announced(qtbot, opened, consta
     use_segmenter(window, segmenter, constant_predictor)
     window.actions["tool_box"].trigger()
     window.canvas.zoom(0.5)
-    height, width = window.workspace.session.mask.shape
+    height, _width = window.workspace.session.mask.shape
 
     drag(window, (-10, -8), (30, height + 6))
     wait_prompts(qtbot, window)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from prompt_support import ShapeSegmenter, disc, press, use_segmenter, wait_prompts
+from PySide6.QtCore import Qt
 
 
 def test_right_click_and_alt_click_remove(qtbot, opened, constant_predictor) -> None:

@@ -12,7 +12,7 @@ def test_click_outside_the_image_is_refused_with_a_message(qtbot, opened, consta
     session = window.workspace.session
     window.actions["tool_click"].trigger()
     window.canvas.zoom(0.5)  # room around the image
-    height, width = session.mask.shape
+    _height, width = session.mask.shape
     mask = session.mask.copy()
 
     press(window, width + 5, 10)

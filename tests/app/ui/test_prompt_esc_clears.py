@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from prompt_support import ShapeSegmenter, drag, press, use_segmenter, wait_prompts
+from PySide6.QtCore import Qt
 
 
 def test_esc_clears_markers_and_prompts_but_not_the_mask(qtbot, opened, constant_predictor) -> None:
