@@ -139,7 +139,8 @@ class PromptController(QObject):
 
     def shown(self) -> Prompts | None:
         """The prompts to draw: the applied ones, then the one running and those waiting."""
-        pending = ([] if self._run is None else [self._run.request]) + self._queue
+        running = self._run is not None and self._run.epoch == self._epoch  # not one dropped by Esc
+        pending = ([self._run.request] if running and self._run is not None else []) + self._queue
         if self._base is None and not pending:
             return None
         prompts = self._base if self._base is not None else no_prompts()
