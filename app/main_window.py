@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
         canvas.promptRequested.connect(self.prompts.request)
         canvas.promptsCleared.connect(self.prompts.clear)
         self.prompts.promptsChanged.connect(canvas.show_prompts)
+        self.prompts.busyChanged.connect(canvas.set_busy)
         canvas.show_prompts(self.prompts.shown())
 
     # -- wiring -------------------------------------------------------------------

@@ -128,6 +128,7 @@ class MaskCanvas(QtWidgets.QWidget):
         self._bridge = _ToolBridge(self)
         self._tool: Tool = create_tool("brush")
         self._cursor_pos: QtCore.QPointF | None = None
+        self._busy = False  # a prompt is being segmented: the pointer says so
         self.set_mask_style(QtGui.QColor(defaults.mask_colour), defaults.opacity)
         # The brush cursor is drawn at its size on screen, so it follows every zoom change.
         self._vb.sigRangeChanged.connect(lambda *_args: self._apply_cursor())
@@ -333,6 +334,11 @@ class MaskCanvas(QtWidgets.QWidget):
     def has_prompts(self) -> bool:
         return self.prompt_markers.shown
 
+    def set_busy(self, busy: bool) -> None:
+        """Show the busy pointer (arrow and hourglass: the canvas still takes input) while a prompt runs."""
+        self._busy = bool(busy)
+        self._apply_cursor()
+
     def clear_prompts(self) -> None:
         """Esc: forget the prompts (the controller is told, and the markers go at once)."""
         if self.has_prompts:
@@ -377,7 +383,10 @@ class MaskCanvas(QtWidgets.QWidget):
         """Set the pointer to the tool's cursor at the current brush size and zoom."""
         if self._input.holds_pointer:
             return  # the hand stays while panning
-        self.viewport().setCursor(cursor_for(self._tool.cursor, self._footprint_px()))
+        if self._busy:
+            self.viewport().setCursor(QtCore.Qt.CursorShape.BusyCursor)
+        else:
+            self.viewport().setCursor(cursor_for(self._tool.cursor, self._footprint_px()))
         self._update_cursor_item(self._cursor_pos)
 
     def _update_cursor_item(self, point: QtCore.QPointF | None) -> None:

@@ -1,9 +1,9 @@
 """The prompt markers of the canvas: the Box (being dragged, then placed) and the Click signs.
 
-A positive click is a green +, a negative one a red −, each with a dark halo so it reads on any
-tissue colour, at a fixed size on screen (the item ignores the zoom). The box is a yellow
-rectangle with a dark halo (dashed while it is being dragged). The markers only show what the
-prompt controller holds (``show``) or what the Box tool drags (``show_drag``); they own no state.
+A positive click is a green +, a negative one a red −, each on a dark disc with a light rim so it
+reads on any tissue colour and on the mask, at a fixed size on screen (the item ignores the zoom).
+The box is a yellow rectangle with a dark halo (dashed while it is being dragged). The markers only
+show what the prompt controller holds (``show``) or what the Box tool drags (``show_drag``): no state.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ POSITIVE = QtGui.QColor(0, 230, 118)  # green +
 NEGATIVE = QtGui.QColor(255, 23, 68)  # red −
 BOX = QtGui.QColor(255, 220, 0)  # as the polygon/lasso preview: "what you are drawing"
 HALO = QtGui.QColor(0, 0, 0, 200)
+DISC = QtGui.QColor(20, 20, 20, 190)  # behind a click's sign
+RIM = QtGui.QColor(255, 255, 255, 220)
 SIGN_PX = 16  # the sign's size on screen, whatever the zoom
 
 
@@ -35,7 +37,7 @@ class ClickSign(QtWidgets.QGraphicsItem):
         self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
 
     def boundingRect(self) -> QtCore.QRectF:  # noqa: N802 - Qt override
-        half = SIGN_PX / 2 + 3
+        half = SIGN_PX / 2 + 4
         return QtCore.QRectF(-half, -half, 2 * half, 2 * half)
 
     def paint(
@@ -45,16 +47,20 @@ class ClickSign(QtWidgets.QGraphicsItem):
         widget: QtWidgets.QWidget | None = None,
     ) -> None:
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-        half = SIGN_PX / 2
-        lines = [QtCore.QLineF(-half, 0, half, 0)]
+        # A dark disc with a light rim under the sign: a green + must read on the (green) mask too.
+        painter.setPen(QtGui.QPen(RIM, 1.5))
+        painter.setBrush(DISC)
+        radius = SIGN_PX / 2 + 3
+        painter.drawEllipse(QtCore.QPointF(0, 0), radius, radius)
+        arm = SIGN_PX / 2 - 2
+        lines = [QtCore.QLineF(-arm, 0, arm, 0)]
         if self.positive:
-            lines.append(QtCore.QLineF(0, -half, 0, half))
-        colour = POSITIVE if self.positive else NEGATIVE
-        for pen_colour, width in ((HALO, 6.0), (colour, 3.0)):
-            pen = QtGui.QPen(pen_colour, width, QtCore.Qt.PenStyle.SolidLine, QtCore.Qt.PenCapStyle.SquareCap)
-            painter.setPen(pen)
-            for line in lines:
-                painter.drawLine(line)
+            lines.append(QtCore.QLineF(0, -arm, 0, arm))
+        pen = QtGui.QPen(POSITIVE if self.positive else NEGATIVE, 3.0)
+        pen.setCapStyle(QtCore.Qt.PenCapStyle.FlatCap)
+        painter.setPen(pen)
+        for line in lines:
+            painter.drawLine(line)
 
 
 class _Frame:
