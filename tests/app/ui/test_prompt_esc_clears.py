@@ -31,3 +31,8 @@ def test_esc_clears_markers_and_prompts_but_not_the_mask(qtbot, opened, constant
     wait_prompts(qtbot, window)
     prompts = segmenter.calls[-1][1]
     assert prompts.box is None and [(c.x, c.y) for c in prompts.clicks] == [(10, 60)]
+
+    # Esc from anywhere in the window (the Model menu's Esc, no job running) clears them too.
+    assert len(canvas.prompt_markers.signs) == 1
+    window.actions["cancel_job"].trigger()
+    assert canvas.prompt_markers.signs == [] and window.prompts.shown() is None
