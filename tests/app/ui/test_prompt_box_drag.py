@@ -21,7 +21,7 @@ def test_box_drag_is_one_undo_step_inside_the_box(qtbot, opened, constant_predic
     drag(window, (20, 15), (60, 50))
     wait_prompts(qtbot, window)
 
-    (_shape, prompts, _mask, _prob), = segmenter.calls
+    ((_shape, prompts, _mask, _prob),) = segmenter.calls
     box = prompts.box
     assert (box.x0, box.y0, box.x1, box.y1) == (20, 15, 61, 51)  # the pixels the drag covered
     after = session.mask

@@ -17,7 +17,7 @@ def test_left_click_adds_the_region_under_it(qtbot, opened, constant_predictor) 
     press(window, 40, 30)
     wait_prompts(qtbot, window)
 
-    (_shape, prompts, _mask, _prob), = segmenter.calls
+    ((_shape, prompts, _mask, _prob),) = segmenter.calls
     (click,) = prompts.clicks
     assert (click.x, click.y, click.positive) == (40, 30, True)
     assert np.array_equal(session.mask.astype(bool), disc(session.mask.shape, 40, 30))
