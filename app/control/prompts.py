@@ -237,6 +237,7 @@ class PromptController(QObject):
         self.message.emit(f"{request.tool.capitalize()}: segmenting…")
         run.job.start()
 
+    @guarded("apply the prompt's result")
     def _on_segmented(self, image: np.ndarray, result: object) -> None:
         run = self._run
         if run is None:
