@@ -128,6 +128,7 @@ class PromptController(QObject):
         self._closed = False
         workspace.imageShown.connect(self._on_image_shown)
         workspace.imageCleared.connect(lambda: self._forget(None))
+        workspace.projectOpened.connect(self._on_project_opened)  # the same file name may be another image
         workspace.editUndone.connect(self._on_undone)
         workspace.editRedone.connect(self._on_redone)
         proposals.predictorChanged.connect(self._drop_segmenter)
@@ -137,10 +138,13 @@ class PromptController(QObject):
     def busy(self) -> bool:
         return self._run is not None
 
+    def _running(self) -> bool:
+        """A prompt of the current epoch is being segmented (not one dropped by Esc or an image change)."""
+        return self._run is not None and self._run.epoch == self._epoch
+
     def shown(self) -> Prompts | None:
         """The prompts to draw: the applied ones, then the one running and those waiting."""
-        running = self._run is not None and self._run.epoch == self._epoch  # not one dropped by Esc
-        pending = ([self._run.request] if running and self._run is not None else []) + self._queue
+        pending = ([self._run.request] if self._running() and self._run is not None else []) + self._queue
         if self._base is None and not pending:
             return None
         prompts = self._base if self._base is not None else no_prompts()
@@ -169,7 +173,7 @@ class PromptController(QObject):
 
     def clear(self) -> None:
         """Esc: forget the prompts of this image; a result still computing is dropped."""
-        if self.busy or self._queue or self._base is not None:
+        if self._running() or self._queue or self._base is not None:
             self._forget(self._key)
             self.message.emit("Prompts cleared")
 
@@ -183,12 +187,16 @@ class PromptController(QObject):
         self._probability = None if proposal is None else proposal.probability
         self._changed()
 
+    def _on_project_opened(self) -> None:
+        self._image = None
+        self._forget(None)
+
     def _on_image_shown(self, key: str, _image: object, _mask: object, proposal: object) -> None:
         if key != self._key:
-            if self._run is not None or self._queue:
+            if self._key is not None and (self._running() or self._queue):
                 self.message.emit(f"The prompt on {self._key} was dropped: another image is shown now")
             self._forget(key)
-        elif self._base is None and not self._queue and self._run is None:
+        elif self._base is None and not self._queue and not self._running():
             self._probability = getattr(proposal, "probability", None)  # a new proposal of this image
 
     def _drop_segmenter(self) -> None:
