@@ -250,9 +250,9 @@ class PromptController(QObject):
         run = self._run
         if run is None:
             return
-        self._image = (run.key, image)
         if run.epoch != self._epoch:
-            return  # Esc or another image meanwhile (already said)
+            return  # Esc, another image or another folder meanwhile (already said)
+        self._image = (run.key, image)
         ws = self.workspace
         session = ws.session
         if ws.key != run.key or session is None:
