@@ -98,6 +98,8 @@ class _Step:
     edit: MaskEdit
     before: Prompts
     after: Prompts
+    map_before: np.ndarray | None  # the probability map that went with the mask before and after
+    map_after: np.ndarray | None
 
 
 class PromptController(QObject):
@@ -174,17 +176,19 @@ class PromptController(QObject):
     def clear(self) -> None:
         """Esc: forget the prompts of this image; a result still computing is dropped."""
         if self._running() or self._queue or self._base is not None:
-            self._forget(self._key)
+            # The mask keeps the prompts' results, so the last map stays the one to pass on.
+            self._forget(self._key, keep_map=True)
             self.message.emit("Prompts cleared")
 
-    def _forget(self, key: str | None) -> None:
+    def _forget(self, key: str | None, *, keep_map: bool = False) -> None:
         self._epoch += 1
         self._key = key
         self._base = None
         self._queue = []
         self._undo, self._redo = [], []
-        proposal = self.workspace.proposal if key is not None else None
-        self._probability = None if proposal is None else proposal.probability
+        if not keep_map:
+            proposal = self.workspace.proposal if key is not None else None
+            self._probability = None if proposal is None else proposal.probability
         self._changed()
 
     def _on_project_opened(self) -> None:
@@ -269,7 +273,7 @@ class PromptController(QObject):
         edit = self._edit_for(run, mask.astype(np.uint8), session)
         before = self._base if self._base is not None else no_prompts()
         self._base = run.prompts
-        probability = result.probability  # type: ignore[attr-defined]
+        map_before, probability = self._probability, result.probability  # type: ignore[attr-defined]
         if probability is not None:
             self._probability = np.asarray(probability, dtype=np.float32)
         note = f" ({run.request.note})" if run.request.note else ""
@@ -277,7 +281,7 @@ class PromptController(QObject):
             self.message.emit(f"{tool}: the mask did not change{note}")
             return
         ws.apply_edit(edit)
-        self._undo.append(_Step(edit, before, run.prompts))
+        self._undo.append(_Step(edit, before, run.prompts, map_before, self._probability))
         self._redo = []
         added = int(np.count_nonzero(edit.after > edit.before))
         removed = int(np.count_nonzero(edit.after < edit.before))
@@ -315,14 +319,14 @@ class PromptController(QObject):
         if self._undo and self._undo[-1].edit is edit:
             step = self._undo.pop()
             self._redo.append(step)
-            self._base = step.before
+            self._base, self._probability = step.before, step.map_before
             self._changed()
 
     def _on_redone(self, edit: MaskEdit) -> None:
         if self._redo and self._redo[-1].edit is edit:
             step = self._redo.pop()
             self._undo.append(step)
-            self._base = step.after
+            self._base, self._probability = step.after, step.map_after
             self._changed()
 
     def shutdown(self, msecs: int | None = None) -> None:

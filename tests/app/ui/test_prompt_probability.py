@@ -37,3 +37,9 @@ def test_proposal_map_then_each_result_map_is_passed_on(qtbot, opened, constant_
     assert np.allclose(second, 0.1)  # the first prompt's map
     mask_given = segmenter.calls[0][2]
     assert np.array_equal(mask_given, proposal.probability > proposal.threshold)  # the proposed mask
+
+    # Undo goes back to the map that went with the restored mask.
+    window.actions["undo"].trigger()
+    press(window, 30, 50)
+    wait_prompts(qtbot, window)
+    assert np.allclose(segmenter.calls[2][3], 0.1)  # not the undone prompt's 0.2
