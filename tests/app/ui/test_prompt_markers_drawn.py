@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from prompt_support import ShapeSegmenter, at, drag, press, use_segmenter, wait_prompts
+import pytest
+from prompt_support import NO_MODIFIER, ShapeSegmenter, at, drag, press, use_segmenter, wait_prompts
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
 
 from meddisseg_studio.widgets.canvas_prompts import BOX, NEGATIVE, POSITIVE
 
@@ -27,7 +29,18 @@ def test_clicks_and_box_are_drawn_in_their_colours(qtbot, opened, constant_predi
     window = opened
     use_segmenter(window, ShapeSegmenter(), constant_predictor)
     window.actions["tool_box"].trigger()
-    drag(window, (10, 10), (80, 60))
+    viewport, left = window.canvas.viewport(), Qt.MouseButton.LeftButton
+    QTest.mousePress(viewport, left, NO_MODIFIER, at(window, 10, 10))
+    QTest.mouseMove(viewport, at(window, 50, 40))
+    drag_frame = window.canvas.prompt_markers.drag
+    assert drag_frame.visible  # the box is previewed while it is dragged
+    rect = drag_frame.items[1].rect()
+    corners = (rect.left(), rect.top(), rect.right(), rect.bottom())
+    assert corners == pytest.approx((10.5, 10.5, 50.5, 40.5), abs=0.6)  # pixel centres, to a screen pixel
+    QTest.mouseRelease(viewport, left, NO_MODIFIER, at(window, 50, 40))
+    assert not drag_frame.visible
+    wait_prompts(qtbot, window)
+    drag(window, (10, 10), (80, 60))  # a new box starts over
     wait_prompts(qtbot, window)
     window.actions["tool_click"].trigger()
     press(window, 30, 30)
