@@ -17,8 +17,8 @@ class BoxTool(Tool):
     shortcut = "X"
     hint = "Drag a box around the lesion · the model segments inside it · then Click refines · Esc clears"
     gestures = (
-        ("Drag", "Box: the model segments the lesion inside the box (one undo step)"),
-        ("Esc", "Box / Click: clear the prompts and their markers"),
+        ("Drag", "Segment the lesion inside the box with the model (one undo step)"),
+        ("Esc", "Clear the Box and Click prompts and their markers"),
     )
 
     def __init__(self) -> None:

@@ -17,8 +17,8 @@ class ClickTool(Tool):
     right_click_cuts = True
     hint = "Click adds the region (green +) · right-click or Alt+click removes it (red −) · Esc clears"
     gestures = (
-        ("Click", "Click: add the region under the pointer (green +)"),
-        ("Right-click or Alt+click", "Click: remove the region under the pointer (red −)"),
+        ("Click", "Add the region under the pointer (green +)"),
+        ("Right-click or Alt+click", "Remove the region under the pointer (red −)"),
     )
 
     def press(self, ctx: ToolContext, x: float, y: float, subtract: bool, shift: bool = False) -> None:

@@ -11,9 +11,9 @@ def test_f1_and_status_bar_explain_box_and_click(qtbot, opened) -> None:
     commands = dialog.rows()
     assert ("Tools", "Box", "X") in commands and ("Tools", "Click", "C") in commands
     gestures = dialog.gesture_rows()
-    negative = ("Click", "Click: remove the region under the pointer (red −)", "Right-click or Alt+click")
+    negative = ("Click", "Remove the region under the pointer (red −)", "Right-click or Alt+click")
     assert negative in gestures
-    assert any(w == "Box" and keys == "Esc" and "clear the prompts" in what for w, what, keys in gestures)
+    assert any(w == "Box" and keys == "Esc" and "Clear the Box and Click prompts" in what for w, what, keys in gestures)
     dialog.close()
 
     window.activateWindow()
