@@ -85,6 +85,7 @@ class _Run:
     request: PromptRequest
     key: str
     session: EditSession
+    base: Prompts | None  # the applied prompts it was added to
     prompts: Prompts  # the prompts it runs with (the shown ones once it succeeds)
     mask: np.ndarray  # the mask it was given (a copy): the prompt's change is measured against it
     epoch: int
@@ -227,7 +228,8 @@ class PromptController(QObject):
             return
         request = self._queue.pop(0)
         base = self._base if self._base is not None else no_prompts()
-        run = _Run(request, ws.key, ws.session, extended(base, request), ws.session.mask.copy(), self._epoch)
+        prompts = extended(base, request)
+        run = _Run(request, ws.key, ws.session, self._base, prompts, ws.session.mask.copy(), self._epoch)
         project, key = ws.project, ws.key
         cached = self._image
         image = cached[1] if cached is not None and cached[0] == key else None
@@ -272,7 +274,9 @@ class PromptController(QObject):
             return
         edit = self._edit_for(run, mask.astype(np.uint8), session)
         before = self._base if self._base is not None else no_prompts()
-        self._base = run.prompts
+        # An undo while the model ran took a prompt back: this one joins what is shown now.
+        after = run.prompts if self._base is run.base else extended(before, run.request)
+        self._base = after
         map_before, probability = self._probability, result.probability  # type: ignore[attr-defined]
         if probability is not None:
             self._probability = np.asarray(probability, dtype=np.float32)
@@ -281,7 +285,7 @@ class PromptController(QObject):
             self.message.emit(f"{tool}: the mask did not change{note}")
             return
         ws.apply_edit(edit)
-        self._undo.append(_Step(edit, before, run.prompts, map_before, self._probability))
+        self._undo.append(_Step(edit, before, after, map_before, self._probability))
         self._redo = []
         added = int(np.count_nonzero(edit.after > edit.before))
         removed = int(np.count_nonzero(edit.after < edit.before))
