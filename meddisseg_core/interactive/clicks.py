@@ -77,7 +77,7 @@ class LocalWatershed:
     objects: bool = True  # whole missed objects added, whole false blobs removed (see _whole_object)
     core: float = 0.5
     max_object: float = 0.25  # a missed object larger than this fraction of the frame is not taken whole
-    blob_reach: float | None = None  # a blob reaching farther than this × the click's depth is split, not removed
+    blob_reach: float | None = None  # a blob reaching beyond this × the click's depth is split, not removed
     band: float | None = 2.0  # re-decide the pixels this many depths from the boundary (None: see above)
 
     def _whole_object(
