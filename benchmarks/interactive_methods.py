@@ -144,7 +144,7 @@ METHODS: dict[str, Callable[[Any], Any]] = {
 }
 
 # The click methods we tried beside ours (meddisseg_core/interactive/click_alternatives.py).
-for _name in ("watershed", "offset", "threshold", "dev-blob1.6", "dev-blob2.5"):
+for _name in ("watershed", "offset", "threshold"):
     METHODS[_name] = _named(_name)
 
 

@@ -77,7 +77,6 @@ class LocalWatershed:
     objects: bool = True  # whole missed objects added, whole false blobs removed (see _whole_object)
     core: float = 0.5
     max_object: float = 0.25  # a missed object larger than this fraction of the frame is not taken whole
-    blob_reach: float | None = None  # a blob reaching beyond this × the click's depth is split, not removed
     band: float | None = 2.0  # re-decide the pixels this many depths from the boundary (None: see above)
 
     def _whole_object(
@@ -105,16 +104,7 @@ class LocalWatershed:
         if any(comp[c.y, c.x] for c in prompts.clicks if c.positive):
             return None
         thickest = float(cv2.distanceTransform(np.pad(comp.astype(np.uint8), 1), cv2.DIST_L2, 5).max())
-        depth = distance_at(comp, x, y)
-        if depth < self.core * thickest:
-            return None
-        if self.blob_reach is not None:
-            # Part of the component lies well beyond the click's error region: a lesion may be
-            # there, so the watershed splits instead of removing everything.
-            rows, cols = np.nonzero(comp)
-            if np.any((cols - x) ** 2 + (rows - y) ** 2 > (self.blob_reach * depth) ** 2):
-                return None
-        return comp
+        return comp if distance_at(comp, x, y) >= self.core * thickest else None
 
     def __call__(
         self, image: np.ndarray, prompts: Prompts, mask: np.ndarray, probability: np.ndarray | None
@@ -182,8 +172,6 @@ def _methods() -> dict[str, Callable[[CropRunner], Callable[..., PromptResult]]]
         "watershed": lambda runner: LocalWatershed(runner, reach=3.0, band=None, objects=False),
         "offset": BoundaryOffset,
         "threshold": lambda runner: LocalThreshold(runner, reach=2.0),
-        "dev-blob1.6": lambda runner: LocalWatershed(runner, blob_reach=1.6),
-        "dev-blob2.5": lambda runner: LocalWatershed(runner, blob_reach=2.5),
     }
 
 
