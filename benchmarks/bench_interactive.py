@@ -265,6 +265,15 @@ def print_table(results: dict[str, dict], images: int) -> None:
             print(f"ours vs plain grabcut from the proposal, {key}: {fmt(100 * fewer, 1)} % fewer clicks")
 
 
+def _no_nan(value: object) -> object:
+    """NaN (not measured) as null, so the JSON is strict."""
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kvasir", type=Path, default=KVASIR)
@@ -312,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
         for m in args.methods
     }
     if args.json:
-        print(json.dumps({"images": len(items), "machine": machine(), "methods": results}, indent=1))
+        report = {"images": len(items), "machine": machine(), "methods": results}
+        print(json.dumps(_no_nan(report), indent=1, allow_nan=False))
     else:
         print_table(results, len(items))
         if args.box_images is not None and not args.no_box:

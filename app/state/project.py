@@ -8,6 +8,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +52,15 @@ def probe_writable(state_dir: Path) -> str | None:
     except OSError as exc:
         return f"cannot write in {state_dir}: {exc.strerror or exc}"
     return None
+
+
+@dataclass(frozen=True)
+class PreparedProposal:
+    """A proposal already written to its file, waiting to be recorded in the entry."""
+
+    key: str
+    model_id: str
+    uncertainty: float
 
 
 class Project:
@@ -260,11 +270,23 @@ class Project:
 
     def save_proposal(self, key: str, proposal: Proposal) -> None:
         """Store a proposal and its uncertainty score; a new image becomes ``proposed``."""
-        entry = self.entry(key)
+        self.record_proposal(self.prepare_proposal(key, proposal))
+
+    def prepare_proposal(self, key: str, proposal: Proposal) -> PreparedProposal:
+        """The slow half of :meth:`save_proposal`, safe on a worker thread: compress and write the
+        proposal file (atomic), score its uncertainty. No entry changes and nobody is notified, so
+        the project's state is still only changed by :meth:`record_proposal` on one thread."""
+        self.entry(key)  # an unknown key fails here, before anything is written
         self.store.write_proposal(key, proposal)
+        score = scoring.uncertainty_score(proposal.probability, proposal.uncertainty)
+        return PreparedProposal(key, proposal.model_id, score)
+
+    def record_proposal(self, prepared: PreparedProposal) -> None:
+        """Record a proposal written by :meth:`prepare_proposal` (quick: one database row)."""
+        entry = self.entry(prepared.key)
         previous = {"uncertainty": entry.uncertainty, "model_id": entry.model_id, "status": entry.status}
-        entry.uncertainty = scoring.uncertainty_score(proposal.probability, proposal.uncertainty)
-        entry.model_id = proposal.model_id
+        entry.uncertainty = prepared.uncertainty
+        entry.model_id = prepared.model_id
         if entry.status is ReviewStatus.NEW:
             entry.status = ReviewStatus.PROPOSED
         self._persist(entry, previous)

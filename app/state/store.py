@@ -281,6 +281,7 @@ class StateStore:
             "probability": half_keeping_decision(proposal.probability, proposal.threshold),
             "model_id": np.array(proposal.model_id),
             "threshold": np.array(proposal.threshold, dtype=np.float64),
+            "precision": np.array(proposal.precision),
         }
         if proposal.uncertainty is not None:
             arrays["uncertainty"] = proposal.uncertainty.astype(np.float16)
@@ -304,6 +305,7 @@ class StateStore:
                     uncertainty=uncertainty,
                     model_id=str(data["model_id"]),
                     threshold=float(data["threshold"]),
+                    precision=str(data["precision"]) if "precision" in data.files else "",
                 )
         except (OSError, ValueError, KeyError, EOFError) as exc:
             raise StateCorruptError(path, f"stored proposal cannot be read ({exc})") from exc
