@@ -101,14 +101,15 @@ def gt_box(truth: np.ndarray):
     )
 
 
-Row = tuple[list[float], list[float], list[float]]  # latencies, GUI stalls, time inside segment()
+# latencies, GUI stalls, time inside segment(), and each prompt's kind ("box" or "click")
+Row = tuple[list[float], list[float], list[float], list[str]]
 
 
 def run_baseline(app, predictor, frames, clicks: int) -> Row:
     from meddisseg_core.interactive import Click, Prompts, make_prompt_segmenter
 
     segmenter = Timed(make_prompt_segmenter(predictor))
-    ticker, latencies, stalls = Ticker(), [], []
+    ticker, latencies, stalls, kinds = Ticker(), [], [], []
     for image, truth in frames:
         mask, prob, prompts = np.zeros(truth.shape, bool), None, Prompts(box=gt_box(truth))
         for step in range(clicks + 1):
@@ -122,11 +123,12 @@ def run_baseline(app, predictor, frames, clicks: int) -> Row:
             start = time.perf_counter()
             result = segmenter.segment(image, prompts, mask=mask, probability=prob)  # blocks the GUI
             latencies.append(time.perf_counter() - start)
+            kinds.append("click" if step else "box")
             app.processEvents()
             ticker.timer.stop()
             stalls.append(ticker.longest)
             mask, prob = result.mask, result.probability
-    return latencies, stalls, segmenter.seconds
+    return latencies, stalls, segmenter.seconds, kinds
 
 
 def run_ours(app, predictor, folder: Path, keys: list[str], truths, clicks: int) -> Row:
@@ -146,7 +148,7 @@ def run_ours(app, predictor, folder: Path, keys: list[str], truths, clicks: int)
     window.prompts.segmenter_factory = lambda p: timed.append(Timed(make_prompt_segmenter(p))) or timed[-1]
     window.open_folder(folder)
     window.canvas_slot.build()
-    ticker, latencies, stalls = Ticker(), [], []
+    ticker, latencies, stalls, kinds = Ticker(), [], [], []
     loop = QEventLoop()
     window.prompts.busyChanged.connect(lambda busy: None if busy else loop.quit())
     for key, truth in zip(keys, truths, strict=True):
@@ -167,10 +169,11 @@ def run_ours(app, predictor, folder: Path, keys: list[str], truths, clicks: int)
             if window.prompts.busy:  # a real event loop that sleeps while idle, not a busy spin
                 loop.exec()
             latencies.append(time.perf_counter() - start)
+            kinds.append("click" if step else "box")
             ticker.timer.stop()
             stalls.append(ticker.longest)
     window.close()
-    return latencies, stalls, [t for segmenter in timed for t in segmenter.seconds]
+    return latencies, stalls, [t for segmenter in timed for t in segmenter.seconds], kinds
 
 
 def p95(values: list[float]) -> float:
@@ -212,17 +215,20 @@ def main() -> int:
             "GUI thread (baseline)": run_baseline(app, predictor, frames, args.clicks),
             "ours (PromptWorker)": run_ours(app, predictor, folder, names, truths, args.clicks),
         }
-    table = {
-        name: {
-            "prompts": len(lat),
-            "latency_median_s": statistics.median(lat),
-            "latency_p95_s": p95(lat),
-            "gui_stall_median_s": statistics.median(stall),
-            "gui_stall_max_s": max(stall),
-            "in_segment_median_s": statistics.median(inside),
-        }
-        for name, (lat, stall, inside) in rows.items()
-    }
+    table = {}
+    for name, (lat, stall, inside, kinds) in rows.items():
+        for kind in ("box", "click"):
+            pick = [i for i, k in enumerate(kinds) if k == kind]
+            if not pick:
+                continue
+            table[f"{name} · {kind}"] = {
+                "prompts": len(pick),
+                "latency_median_s": statistics.median(lat[i] for i in pick),
+                "latency_p95_s": p95([lat[i] for i in pick]),
+                "gui_stall_median_s": statistics.median(stall[i] for i in pick),
+                "gui_stall_max_s": max(stall[i] for i in pick),
+                "in_segment_median_s": statistics.median(inside[i] for i in pick),
+            }
     if args.json:
         print(json.dumps(table))
         return 0
@@ -231,12 +237,12 @@ def main() -> int:
         f"{BUDGET.inference_threads()} torch thread(s)"
     )
     print(
-        f"{'method':<24} {'prompts':>7} {'latency med':>12} {'p95':>8} "
+        f"{'method':<32} {'prompts':>7} {'latency med':>12} {'p95':>8} "
         f"{'GUI stall med':>14} {'max':>8} {'in segment() med':>17}"
     )
     for name, row in table.items():
         print(
-            f"{name:<24} {row['prompts']:>7} {row['latency_median_s']:>11.2f}s {row['latency_p95_s']:>7.2f}s "
+            f"{name:<32} {row['prompts']:>7} {row['latency_median_s']:>11.2f}s {row['latency_p95_s']:>7.2f}s "
             f"{row['gui_stall_median_s']:>13.3f}s {row['gui_stall_max_s']:>7.3f}s "
             f"{row['in_segment_median_s']:>16.2f}s"
         )
