@@ -42,7 +42,7 @@ class ErrorReporter(QObject):
         self.last_error: tuple[str, str] | None = None
         self.rescue_save: Callable[[], None] | None = None
         self.quarantine: Callable[[Path], None] | None = None
-        self.record_conflict: Callable[[StaleRecordError], None] | None = None
+        self.record_conflict: Callable[[StaleRecordError], list[Path]] | None = None
 
     def report(self, exc: BaseException, what: str) -> None:
         """Route one exception raised while trying to ``what`` to the matching handler."""
@@ -81,15 +81,15 @@ class ErrorReporter(QObject):
             self.rescue_save()
 
     def stale_record(self, exc: StaleRecordError) -> None:
-        """Another copy changed the image: say where the refused change is kept, then show theirs."""
+        """Another copy changed the image: show theirs, then say where the refused change is kept."""
         self.message.emit(f"NOT SAVED (changed elsewhere): {exc.key}")
+        more = self.record_conflict(exc) if self.record_conflict is not None else []
+        also = "".join(f"\nYour mask edits queued after it are kept in {path}." for path in more)
         self.error(
             "Changed by another copy",
-            f"{exc}\n\nThe image now shows the stored version. Compare, and redo your change if it "
-            "is still needed.",
+            f"{exc}{also}\n\nThe image now shows the stored version. Compare, and redo your change "
+            "if it is still needed.",
         )
-        if self.record_conflict is not None:
-            self.record_conflict(exc)
 
     def state_corrupt(self, exc: StateCorruptError) -> None:
         self.last_error = ("Damaged state", str(exc))

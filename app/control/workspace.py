@@ -130,14 +130,17 @@ class Workspace(QObject):
         if self.dialogs.confirm("Folder in use", str(exc), "Open read-only", "Cancel"):
             self.open_folder(folder, state_dir, read_only=True)
 
-    def _reload_record(self, exc: StaleRecordError) -> None:
-        """Another copy changed an image under us: show the stored version (ours was rescued)."""
+    def _reload_record(self, exc: StaleRecordError) -> list[Path]:
+        """Another copy changed an image under us: show the stored version (ours was rescued).
+
+        Returns the files that edits still queued for it were rescued to."""
         if self.project is None:
-            return
-        self.project.reload(exc.key)
+            return []
+        rescued = self.project.reload(exc.key)
         if exc.key == self.key:
-            self.session = None  # its edits are in the rescued file; never autosave them again
+            self.session = None  # its edits are in the rescued files; never autosave them again
             self.show_image(exc.key)
+        return rescued
 
     def close_project(self) -> None:
         self.flush()

@@ -18,7 +18,7 @@ from meddisseg_core.errors import DatasetError, ImageReadError
 from meddisseg_core.imageio import to_model_uint8
 from meddisseg_studio.state import codec, scoring
 from meddisseg_studio.state.autosave import AutosaveQueue
-from meddisseg_studio.state.errors import SaveError, UnknownImageError
+from meddisseg_studio.state.errors import SaveError, StaleRecordError, UnknownImageError
 from meddisseg_studio.state.lease import Holder, Lease
 from meddisseg_studio.state.lesions import DEFAULT_MIN_LESION_AREA, count_lesions
 from meddisseg_studio.state.listing import FolderLayout, label_for, list_images, list_labels
@@ -340,15 +340,21 @@ class Project:
             if self._let_go is not None:
                 self._let_go()
 
-    def reload(self, key: str) -> None:
+    def reload(self, key: str) -> list[Path]:
         """Re-read ``key``'s record as stored now (after a StaleRecordError), and forget its undo steps.
 
         Queued autosaves are written first: being based on the old version, they are refused and
-        rescued, never written over the newer record. Later changes are based on what is read here.
+        rescued, never written over the newer record; returns the files they were rescued to.
+        Later changes are based on what is read here.
         """
         entry = self.entry(key)
+        rescued: list[Path] = []
         if self._autosave is not None:
             self._autosave.flush()
+            error = self._autosave.error(key)
+            if isinstance(error, StaleRecordError) and error.rescued is not None:
+                rescued.append(error.rescued)
+            self._autosave.forget_error(key)  # refused and rescued: not an unsaved edit any more
         row = self.store.load_row(key)
         if row is None:
             row = empty_row(key)
@@ -358,6 +364,7 @@ class Project:
         self.undo_history.stack(key).clear()
         self._image_cache = None
         self._notify(key)
+        return rescued
 
     # -- review -----------------------------------------------------------------------------
     def set_status(self, key: str, status: ReviewStatus | str, reason: str | None = None) -> None:
