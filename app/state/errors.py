@@ -111,11 +111,12 @@ class StaleRecordError(SaveError):
         self.rescued = rescued
         self.rescue_error = rescue_error
         self.path = rescued if rescued is not None else Path(key)
-        kept = (
-            f"Your change is kept in {rescued}."
-            if rescued is not None
-            else f"Your change could not be kept in a file ({rescue_error}); it is still on screen."
-        )
+        if rescued is not None:
+            kept = f"Your change is kept in {rescued}."
+        elif rescue_error is not None:
+            kept = f"Your change could not be kept in a file ({rescue_error}); it is still on screen."
+        else:
+            kept = "Reload the image to see the stored version."
         self.reason = (
             f"{key!r} was changed meanwhile by another copy of the studio (stored version {stored}; this "
             f"change was based on version {based_on}), so it was not saved over that. {kept}"

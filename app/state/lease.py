@@ -381,7 +381,7 @@ class Lease:
 
     def release(self) -> None:
         """Stop the heartbeat and delete the lease file if it is still ours. Idempotent."""
-        if self._released:
+        if self._released or os.getpid() != self.holder.pid:  # a forked child never lets go of ours
             return
         self._released = True
         self._stop.set()
