@@ -376,6 +376,14 @@ class StateStore:
                 with contextlib.suppress(OSError):
                     path.unlink()
                     removed += 1
+        # Beside the database: a crashed open's lease, clock and probe temp files. Only old ones:
+        # another copy may be creating its own right now (it is refused the lease, but needs them).
+        old = time.time() - 3600
+        for path in self.state_dir.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < old:
+                    path.unlink()
+                    removed += 1
         return removed
 
     # -- proposals --------------------------------------------------------------------------
