@@ -94,18 +94,20 @@ def _sha(mask: np.ndarray) -> str:
 
 
 def _check_rescued(reply: dict, key: str, tally: Tally) -> None:
-    """A refused write must have left a rescued JSON naming the image, with the intended mask beside it."""
-    rescued = Path(reply["rescued"]) if reply["rescued"] else None
-    if rescued is None or not rescued.is_file():
+    """A refused write must have left rescued JSON naming the image, with the intended mask beside one."""
+    files = [Path(name) for name in reply["rescued"]]
+    if not files or not all(path.is_file() for path in files):
         tally.problem("unrescued", f"{key}: refused, and no rescued file ({reply['rescued']})")
         return
-    record = json.loads(rescued.read_text(encoding="utf-8"))
-    if record["image"] != key or record["based_on_version"] >= record["stored_version"]:
-        tally.problem("unrescued", f"{key}: rescued record does not describe the refusal: {record}")
-    if reply["intended"] is not None:
-        mask_file = rescued.with_name(record["mask"]) if record["mask"] else None
-        if mask_file is None or _sha(codec.decode_mask_png(mask_file)) != reply["intended"]:
-            tally.problem("unrescued", f"{key}: the refused mask is not in {mask_file}")
+    masks = []
+    for path in files:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if record["image"] != key or record["based_on_version"] >= record["stored_version"]:
+            tally.problem("unrescued", f"{key}: rescued record does not describe the refusal: {record}")
+        if record["mask"]:
+            masks.append(_sha(codec.decode_mask_png(path.with_name(record["mask"]))))
+    if reply["intended"] is not None and reply["intended"] not in masks:
+        tally.problem("unrescued", f"{key}: the refused mask is in none of {files}")
 
 
 def test_two_writers_past_the_lease_lose_nothing(tmp_path: Path, image_writer) -> None:

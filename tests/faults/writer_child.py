@@ -7,8 +7,9 @@ is not seen (or the lease was lost), so the record versions are what keeps the t
 Prints ``{"ready": true}``, then answers each JSON command ``{"op", "key", "seed"}`` with one JSON
 line: ``result`` ("accepted", "refused" or "done"), the entry's ``status`` and ``reason`` after
 it, the sha1 of the mask it wrote (``mask``, None when none was written) or meant to write
-(``intended``), and for a refusal the ``rescued`` file. Ops: ``approve`` (a random mask),
-``reject``, ``edit`` (a random mask through an EditSession, as a brush stroke), ``reload`` (close
+(``intended``), and for a refusal the ``rescued`` files. Ops: ``approve`` (a random mask),
+``reject``, ``edit`` (a random mask through an EditSession, as a brush stroke; odd seeds autosave
+on the background thread), ``reload`` (close
 and open again: this copy now sees everything stored). Runs on older code too (no lease, no
 versions), so the same test shows what that code does.
 """
@@ -50,9 +51,33 @@ def random_mask(project: Project, key: str, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, 2, (h, w), dtype=np.uint8)
 
 
+def edit(project: Project, key: str, seed: int, reply: dict, refusals: list) -> None:
+    """A brush stroke over the whole image; odd seeds autosave in the background, as the app does."""
+    background = seed % 2 == 1
+    session = EditSession(project, key, background=background)
+    change = diff_edit(session.mask, random_mask(project, key, seed))
+    if change is None:
+        return
+    preview = session.mask.copy()
+    change.apply_to(preview)
+    reply["intended"] = sha(preview)
+    try:
+        session.apply(change)  # the mask (or its queueing) and the status change
+    except StaleRecordError as exc:
+        refusals.append(exc)
+    if background:
+        project.autosave_queue.flush()
+        error = project.autosave_queue.error(key)
+        if isinstance(error, StaleRecordError):
+            refusals.append(error)
+    if not refusals:
+        reply["mask"] = sha(session.mask)
+
+
 def run(project: Project, command: dict) -> dict:
     op, key, seed = command["op"], command.get("key"), command.get("seed", 0)
-    reply: dict = {"result": "accepted", "mask": None, "intended": None, "rescued": None}
+    reply: dict = {"result": "accepted", "mask": None, "intended": None, "rescued": []}
+    refusals: list = []
     try:
         if op == "approve":
             mask = random_mask(project, key, seed)
@@ -62,18 +87,13 @@ def run(project: Project, command: dict) -> dict:
         elif op == "reject":
             project.reject(key, f"reason {seed}")
         elif op == "edit":
-            session = EditSession(project, key, background=False)
-            edit = diff_edit(session.mask, random_mask(project, key, seed))
-            preview = session.mask.copy()
-            if edit is not None:
-                edit.apply_to(preview)
-                reply["intended"] = sha(preview)
-                session.apply(edit)
-                reply["mask"] = sha(session.mask)
+            edit(project, key, seed, reply, refusals)
         else:
             raise ValueError(f"unknown op {op!r}")
     except StaleRecordError as exc:
-        reply.update(result="refused", mask=None, rescued=str(exc.rescued) if exc.rescued else None)
+        refusals.append(exc)
+    if refusals:
+        reply.update(result="refused", mask=None, rescued=[str(e.rescued) for e in refusals if e.rescued])
     entry = project.entry(key)
     reply.update(status=str(entry.status), reason=entry.reject_reason)
     return reply
