@@ -40,6 +40,8 @@ class Workspace(QObject):
     # the key of an entry whose status or scores changed ("" for many)
     entryChanged = Signal(str)
     message = Signal(str)
+    # why this window's lease on the folder was lost (emitted from the heartbeat thread)
+    leaseLost = Signal(str)
 
     def __init__(self, errors: ErrorReporter, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +61,7 @@ class Workspace(QObject):
         errors.rescue_save = self.choose_state_dir
         errors.quarantine = self._quarantine
         errors.record_conflict = self._reload_record
+        self.leaseLost.connect(self._lease_lost)  # queued: the heartbeat thread emits it
 
     # -- project ------------------------------------------------------------------
     @guarded("open the folder")
@@ -96,6 +99,8 @@ class Workspace(QObject):
         self.close_project()
         self.project = project
         self._unsubscribe = project.subscribe(self.entryChanged.emit)
+        if project.lease is not None:
+            project.lease.on_lost = self.leaseLost.emit
         self.message.emit(f"Opened {folder} with {len(project.entries)} image(s)")
         if read_only:
             self.message.emit(f"Opened {folder} read-only: edits and reviews are not saved")
@@ -129,6 +134,17 @@ class Workspace(QObject):
             return
         if self.dialogs.confirm("Folder in use", str(exc), "Open read-only", "Cancel"):
             self.open_folder(folder, state_dir, read_only=True)
+
+    def _lease_lost(self, why: str) -> None:
+        if self.project is None or self.project.lease is None or self.project.lease.lost != why:
+            return  # about a project closed since
+        self.message.emit(f"This window no longer holds the folder: {why}")
+        self.dialogs.info(
+            "Folder taken over",
+            f"{why}.\n\nThis window no longer holds {self.project.folder} for writing. Your changes to "
+            "images the other copy has changed are refused and kept aside, never written over its work. "
+            "Reopen the folder (read-only) to follow its work.",
+        )
 
     def _reload_record(self, exc: StaleRecordError) -> list[Path]:
         """Another copy changed an image under us: show the stored version (ours was rescued).

@@ -30,6 +30,7 @@ import secrets
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -299,7 +300,8 @@ class Lease:
     """This process's lease on one state folder (one per writable ``Project.open``).
 
     Build with :meth:`acquire`; :meth:`release` (or the end of the process) lets it go.
-    ``lost`` says why the lease is no longer ours (taken over, removed), or None.
+    ``lost`` says why the lease is no longer ours (taken over, removed), or None; ``on_lost(lost)``
+    is then called once, on the heartbeat thread.
     """
 
     def __init__(self, state_dir: Path, holder: Holder, heartbeat_s: float) -> None:
@@ -308,6 +310,7 @@ class Lease:
         self.holder = holder
         self.heartbeat_s = heartbeat_s
         self.lost: str | None = None
+        self.on_lost: Callable[[str], None] | None = None
         self.beats = 0
         self.beaten = threading.Event()  # set after every heartbeat (tests wait on it)
         self._stop = threading.Event()
@@ -359,6 +362,8 @@ class Lease:
         """Refresh the heartbeat if the lease is still ours; False (and ``lost`` set) if it is not."""
         try:
             current = Holder.read(self.path)
+            if current.unreadable:  # being written by a taker on a share without hard links: look again
+                return True
             if current.token != self.holder.token:
                 self.lost = f"the folder was taken over: {current.describe()}"
                 return False
@@ -377,6 +382,11 @@ class Lease:
         while not self._stop.wait(self.heartbeat_s):
             if not self.beat():
                 _log.warning("lease of %s lost: %s", self.state_dir, self.lost)
+                if self.on_lost is not None and self.lost is not None:
+                    try:
+                        self.on_lost(self.lost)
+                    except Exception:
+                        _log.exception("lease-lost callback failed")
                 return
 
     def release(self) -> None:
