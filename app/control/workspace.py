@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from meddisseg_core.errors import ImageReadError, MedDisSegError
+from meddisseg_studio.state import scoring
 from meddisseg_studio.state.edits import MaskEdit
 from meddisseg_studio.state.errors import StaleRecordError, StateLeasedError, StateLockedError
 from meddisseg_studio.state.lease import Holder
@@ -187,6 +188,26 @@ class Workspace(QObject):
         if self.project is None or key is None:
             return None
         return self.project.entry(key)
+
+    def shown_entry(self) -> ImageEntry | None:
+        """The entry on screen with its agreement numbers for the mask as it is now.
+
+        The stored Dice and edited fraction describe the mask at approval; once that mask is edited
+        (status ``changed``), or before any approval, they are measured on the current mask against
+        the proposal, so the Summary never shows an approval's 100 % for a mask that has moved on."""
+        entry = self.entry()
+        if entry is None or entry.status is ReviewStatus.APPROVED or self.session is None:
+            return entry
+        proposal = self.proposal
+        mask = self.session.mask
+        if proposal is None or proposal.shape != mask.shape:
+            return replace(entry, proposal_dice=None, edited_fraction=None)
+        proposed = proposal.binary_mask()
+        return replace(
+            entry,
+            proposal_dice=scoring.dice(proposed, mask),
+            edited_fraction=scoring.edited_fraction(proposed, mask),
+        )
 
     @guarded("choose another state folder")
     def choose_state_dir(self) -> None:

@@ -6,6 +6,7 @@ own list. Adding a format means adding one :class:`ExportFormat` here.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,14 @@ from typing import Literal, Protocol
 from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.state.project import Project
 
-from .common import CancelCallback, ExportError, ExportOptions, ExportResult, ProgressCallback
+from .common import (
+    CancelCallback,
+    ExportError,
+    ExportOptions,
+    ExportResult,
+    ProgressCallback,
+    clean_stale_partials,
+)
 
 __all__ = ["FORMATS", "ExportFormat", "ExportOptions", "ExportResult", "ExportRunner", "get_format"]
 
@@ -68,9 +76,12 @@ class _Deferred:
         options: ExportOptions | None = None,
     ) -> ExportResult:
         runner: ExportRunner = getattr(importlib.import_module(f"{__package__}.{self.module}"), self.function)
-        return runner(
+        # What a killed export to this destination left behind goes first, and is reported.
+        cleaned = clean_stale_partials(dest)
+        result = runner(
             project, dest, statuses=statuses, progress=progress, should_cancel=should_cancel, options=options
         )
+        return dataclasses.replace(result, cleaned=cleaned) if cleaned else result
 
 
 _APPROVED = (ReviewStatus.APPROVED,)

@@ -70,6 +70,8 @@ class Proposal:
     uncertainty: np.ndarray | None = None
     model_id: str = ""
     threshold: float = 0.5
+    # How the model ran: "bf16", "fp32", "fp32 in onnxruntime"; "" if not recorded (older proposals).
+    precision: str = ""
 
     def __post_init__(self) -> None:
         prob = np.asarray(self.probability, dtype=np.float32)

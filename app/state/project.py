@@ -9,6 +9,7 @@ import os
 import tempfile
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -61,6 +62,15 @@ def probe_writable(state_dir: Path) -> str | None:
     except OSError as exc:
         return f"cannot write in {state_dir}: {exc.strerror or exc}"
     return None
+
+
+@dataclass(frozen=True)
+class PreparedProposal:
+    """A proposal already written to its file, waiting to be recorded in the entry."""
+
+    key: str
+    model_id: str
+    uncertainty: float
 
 
 class Project:
@@ -213,8 +223,8 @@ class Project:
                 _log.exception("project listener failed for %s", key)
 
     def _persist(self, entry: ImageEntry, previous: dict[str, object], **files: object) -> None:
-        """Commit ``entry`` (with ``mask=`` / ``proposal=`` files, see ``StateStore.commit``); on
-        failure its fields go back to ``previous`` and SaveError (StaleRecordError) is raised."""
+        """Commit ``entry`` (with ``mask=``, ``columns=``: see ``StateStore.commit``); on failure its
+        fields go back to ``previous`` and SaveError (StaleRecordError) is raised."""
         try:
             self.store.commit(entry, **files)  # type: ignore[arg-type]
         except SaveError:
@@ -303,13 +313,26 @@ class Project:
 
     def save_proposal(self, key: str, proposal: Proposal) -> None:
         """Store a proposal and its uncertainty score; a new image becomes ``proposed``."""
-        entry = self.entry(key)
+        self.record_proposal(self.prepare_proposal(key, proposal))
+
+    def prepare_proposal(self, key: str, proposal: Proposal) -> PreparedProposal:
+        """The slow half of :meth:`save_proposal`, safe on a worker thread: compress and write the
+        proposal file (atomic), score its uncertainty. No entry changes and nobody is notified, so
+        the project's state is still only changed by :meth:`record_proposal` on one thread."""
+        self.entry(key)  # an unknown key fails here, before anything is written
+        self.store.write_proposal(key, proposal)
+        score = scoring.uncertainty_score(proposal.probability, proposal.uncertainty)
+        return PreparedProposal(key, proposal.model_id, score)
+
+    def record_proposal(self, prepared: PreparedProposal) -> None:
+        """Record a proposal written by :meth:`prepare_proposal` (quick: one database row)."""
+        entry = self.entry(prepared.key)
         previous = {"uncertainty": entry.uncertainty, "model_id": entry.model_id, "status": entry.status}
-        entry.uncertainty = scoring.uncertainty_score(proposal.probability, proposal.uncertainty)
-        entry.model_id = proposal.model_id
+        entry.uncertainty = prepared.uncertainty
+        entry.model_id = prepared.model_id
         if entry.status is ReviewStatus.NEW:
             entry.status = ReviewStatus.PROPOSED
-        self._persist(entry, previous, proposal=proposal)
+        self._persist(entry, previous)
 
     # -- autosave ---------------------------------------------------------------------------
     @property

@@ -10,7 +10,7 @@ Layout of ``state_dir`` (``<folder>/.meddisseg-studio/`` by default)::
 
 Every write of an image's record goes through :meth:`StateStore.commit`: one transaction that
 checks the record's version against the one the change was based on (``entry.version``), writes
-the mask / proposal file and the row, and bumps the version. A change based on an older version
+the mask file and the row, and bumps the version. A change based on an older version
 is refused (StaleRecordError) and kept under ``rescued/``, never written over the newer state.
 
 Nothing damaged is ever overwritten: a corrupt file raises StateCorruptError and stays as
@@ -194,12 +194,11 @@ class StateStore:
         entry: ImageEntry,
         *,
         mask: np.ndarray | None = None,
-        proposal: Proposal | None = None,
         columns: tuple[str, ...] | None = None,
         rescue: bool = True,
         force: bool = False,
     ) -> None:
-        """Write ``entry``, and its mask and/or proposal file, in one durable transaction.
+        """Write ``entry``, and its mask file, in one durable transaction.
 
         The change is based on ``entry.version``: the stored version must be the same (0 when
         there is no row yet). The row is then written with the version + 1, and ``entry.version``
@@ -211,16 +210,9 @@ class StateStore:
         failure; the entry's fields are not rolled back here (the project does that).
         """
         if self.read_only:
-            path = (
-                self.mask_path(entry.key)
-                if mask is not None
-                else self.proposal_path(entry.key)
-                if proposal is not None
-                else self.db_path
-            )
+            path = self.mask_path(entry.key) if mask is not None else self.db_path
             raise SaveError(path, "the state folder is read-only")
         png = codec.encode_mask_png(mask) if mask is not None else None  # encoded before taking the lock
-        npz = _proposal_bytes(proposal) if proposal is not None else None
         now = time.time()
         with self._lock:
             base = entry.version
@@ -236,8 +228,6 @@ class StateStore:
                     version = (stored or 0) + 1
                     if png is not None:
                         _write_file(self.mask_path(entry.key), png)
-                    if npz is not None:
-                        _write_file(self.proposal_path(entry.key), npz)
                     values = self._values(entry, created, now, version)
                     if columns is not None and stored is not None:
                         names = (*columns, "updated", "version")
@@ -390,6 +380,15 @@ class StateStore:
     def proposal_path(self, key: str) -> Path:
         return self.proposals_dir / f"{key}.npz"
 
+    def write_proposal(self, key: str, proposal: Proposal) -> Path:
+        """Write the proposal file (atomic; on a worker thread, so the GUI never waits on the
+        compression). Not a versioned change: the record follows with :meth:`commit`."""
+        path = self.proposal_path(key)
+        if self.read_only:
+            raise SaveError(path, "the state folder is read-only")
+        _write_file(path, _proposal_bytes(proposal))
+        return path
+
     def read_proposal(self, key: str) -> Proposal | None:
         path = self.proposal_path(key)
         if not path.exists():
@@ -402,6 +401,7 @@ class StateStore:
                     uncertainty=uncertainty,
                     model_id=str(data["model_id"]),
                     threshold=float(data["threshold"]),
+                    precision=str(data["precision"]) if "precision" in data.files else "",
                 )
         except (OSError, ValueError, KeyError, EOFError) as exc:
             raise StateCorruptError(path, f"stored proposal cannot be read ({exc})") from exc
@@ -419,6 +419,7 @@ def _proposal_bytes(proposal: Proposal) -> bytes:
         "probability": half_keeping_decision(proposal.probability, proposal.threshold),
         "model_id": np.array(proposal.model_id),
         "threshold": np.array(proposal.threshold, dtype=np.float64),
+        "precision": np.array(proposal.precision),
     }
     if proposal.uncertainty is not None:
         arrays["uncertainty"] = proposal.uncertainty.astype(np.float16)
