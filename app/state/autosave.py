@@ -64,6 +64,11 @@ class AutosaveQueue:
         with self._cond:
             return self._errors.get(key)
 
+    def forget_error(self, key: str) -> None:
+        """Drop the failure recorded for ``key`` (its record was reloaded: that edit is gone from view)."""
+        with self._cond:
+            self._errors.pop(key, None)
+
     def is_pending(self, key: str) -> bool:
         with self._cond:
             return key in self._pending or self._in_flight == key

@@ -7,9 +7,11 @@ import itertools
 import logging
 import os
 import tempfile
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -17,17 +19,25 @@ from meddisseg_core.errors import DatasetError, ImageReadError
 from meddisseg_core.imageio import to_model_uint8
 from meddisseg_studio.state import codec, scoring
 from meddisseg_studio.state.autosave import AutosaveQueue
-from meddisseg_studio.state.errors import SaveError, UnknownImageError
+from meddisseg_studio.state.errors import SaveError, StaleRecordError, UnknownImageError
+from meddisseg_studio.state.lease import Holder, Lease
 from meddisseg_studio.state.lesions import DEFAULT_MIN_LESION_AREA, count_lesions
 from meddisseg_studio.state.listing import FolderLayout, label_for, list_images, list_labels
 from meddisseg_studio.state.model import ImageEntry, Proposal, ReviewStatus, Summary
-from meddisseg_studio.state.store import StateStore, entry_from_row
+from meddisseg_studio.state.store import StateStore, empty_row, entry_from_row
 from meddisseg_studio.state.undo import UndoHistory
 
 STATE_DIR_NAME = ".meddisseg-studio"
 READ_ONLY_ON_REQUEST = "opened read-only on request"
 _log = logging.getLogger(__name__)
 Listener = Callable[[str], None]
+
+
+def state_dir_for(folder: Path | str, state_dir: Path | str | None = None) -> Path:
+    """The state folder ``Project.open(folder, state_dir)`` uses (resolved)."""
+    if state_dir is not None:
+        return Path(state_dir).expanduser().resolve()
+    return Path(folder).expanduser().resolve() / STATE_DIR_NAME
 
 
 def probe_writable(state_dir: Path) -> str | None:
@@ -79,6 +89,7 @@ class Project:
         read_only_reason: str | None,
         max_pixels: int,
         min_lesion_area: int = DEFAULT_MIN_LESION_AREA,
+        lease: Lease | None = None,
     ) -> None:
         self.layout = layout
         self.folder = layout.folder
@@ -95,6 +106,9 @@ class Project:
         self._autosave: AutosaveQueue | None = None
         self._generations = itertools.count(1)
         self._image_cache: tuple[str, np.ndarray] | None = None
+        # The writer's lease (None when read-only); let go on close, or when this object is dropped.
+        self.lease = lease
+        self._let_go = weakref.finalize(self, lease.release) if lease is not None else None
 
     @classmethod
     def open(
@@ -106,6 +120,8 @@ class Project:
         read_only: bool = False,
         lock_timeout: float | None = None,
         min_lesion_area: int = DEFAULT_MIN_LESION_AREA,
+        user: str | None = None,
+        take_over: Holder | Literal["stale"] | None = None,
     ) -> Project:
         """List the folder's images (no decoding) and load their state.
 
@@ -119,13 +135,41 @@ class Project:
         that whatever the folder allows, and writes nothing at all there. Stored lesion counts
         made with another ``min_lesion_area`` are not shown (``entry.lesions`` None) until the
         mask is saved again.
+
+        A writable open takes the folder's writer lease (:mod:`.lease`, ``user`` names us, default
+        the OS user): while another open holds it, StateLeasedError names the holder (a subclass
+        of StateLockedError, so read-only is offered the same way). ``take_over``: the holder of a
+        stale lease, as that error gave it, to take the folder over (ask the user first), or
+        ``"stale"`` for whichever lease is stale now (a script restarting after its own crash). A
+        read-only open takes no lease.
         """
         folder = Path(folder).expanduser().resolve()
         if not folder.is_dir():
             raise DatasetError(f"{folder}: not a folder")
-        state = Path(state_dir).expanduser().resolve() if state_dir is not None else folder / STATE_DIR_NAME
+        state = state_dir_for(folder, state_dir)
         reason = READ_ONLY_ON_REQUEST if read_only else probe_writable(state)
-        store = StateStore(state, read_only=reason is not None, lock_timeout=lock_timeout)
+        lease = Lease.acquire(state, user=user, take_over=take_over) if reason is None else None
+        try:
+            project = cls._load(folder, state, reason, lease, user, lock_timeout, max_pixels, min_lesion_area)
+        except BaseException:
+            if lease is not None:
+                lease.release()
+            raise
+        return project
+
+    @classmethod
+    def _load(
+        cls,
+        folder: Path,
+        state: Path,
+        reason: str | None,
+        lease: Lease | None,
+        user: str | None,
+        lock_timeout: float | None,
+        max_pixels: int,
+        min_lesion_area: int,
+    ) -> Project:
+        store = StateStore(state, read_only=reason is not None, lock_timeout=lock_timeout, user=user)
         layout = FolderLayout.detect(folder)
         labels = list_labels(layout)
         rows = store.load_rows()
@@ -141,7 +185,7 @@ class Project:
                 entry.error = error
             entries.append(entry)
         store.remove_stale_temp_files()
-        return cls(layout, state, store, entries, reason, max_pixels, min_lesion_area)
+        return cls(layout, state, store, entries, reason, max_pixels, min_lesion_area, lease)
 
     # -- lookup -----------------------------------------------------------------------------
     @property
@@ -178,9 +222,11 @@ class Project:
             except Exception:  # a broken listener must not undo a saved change
                 _log.exception("project listener failed for %s", key)
 
-    def _persist(self, entry: ImageEntry, previous: dict[str, object]) -> None:
+    def _persist(self, entry: ImageEntry, previous: dict[str, object], **files: object) -> None:
+        """Commit ``entry`` (with ``mask=``, ``columns=``: see ``StateStore.commit``); on failure its
+        fields go back to ``previous`` and SaveError (StaleRecordError) is raised."""
         try:
-            self.store.save_entry(entry)
+            self.store.commit(entry, **files)  # type: ignore[arg-type]
         except SaveError:
             for name, value in previous.items():
                 setattr(entry, name, value)
@@ -216,7 +262,7 @@ class Project:
         entry.error = message
         if not self.read_only:
             try:
-                self.store.save_entry(entry)
+                self.store.save_entry(entry, rescue=False)  # housekeeping: never worth a rescued file
             except SaveError:
                 _log.warning("could not record the error of %s", entry.key)
         self._notify(entry.key)
@@ -245,24 +291,21 @@ class Project:
         return mask
 
     def save_mask(self, key: str, mask: np.ndarray) -> Path:
-        """Write the mask now (atomic), then record its lesion count; SaveError if the mask cannot
-        be written. Runs on the autosave thread too: the count is computed there, off the GUI."""
-        entry = self.entry(key)
-        path = self.store.write_mask(key, mask)
-        self._record_lesions(entry, mask)
-        return path
+        """Write the mask now (atomic) with its lesion count, as one versioned change of the record.
 
-    def _record_lesions(self, entry: ImageEntry, mask: np.ndarray) -> None:
-        # The mask is saved: a count that cannot be computed or stored is only logged.
+        SaveError if it cannot be written, StaleRecordError (the mask then kept under
+        ``rescued/``) if another copy changed the record since this one read it. Runs on the
+        autosave thread too: the count is computed there, off the GUI.
+        """
+        entry = self.entry(key)
+        previous = {"lesions": entry.lesions, "lesion_min_area": entry.lesion_min_area}
         try:
-            count = count_lesions(mask, self.min_lesion_area)
-            if (entry.lesions, entry.lesion_min_area) == (count, self.min_lesion_area):
-                return
-            self.store.save_lesions(entry, count, self.min_lesion_area)
-        except (SaveError, ValueError) as exc:
-            _log.warning("lesion count of %s not recorded: %s", entry.key, exc)
-            return
-        self._notify(entry.key)
+            entry.lesions = count_lesions(mask, self.min_lesion_area)
+            entry.lesion_min_area = self.min_lesion_area
+        except ValueError as exc:  # the mask is still saved; only its count is unknown
+            _log.warning("lesion count of %s not recorded: %s", key, exc)
+        self._persist(entry, previous, mask=mask, columns=("lesions", "lesion_min_area"))
+        return self.store.mask_path(key)
 
     def load_proposal(self, key: str) -> Proposal | None:
         self.entry(key)
@@ -311,10 +354,40 @@ class Project:
         return next(self._generations)
 
     def close(self) -> None:
-        """Write what is queued, then close the database."""
+        """Write what is queued, close the database, then let go of the writer's lease."""
+        try:
+            if self._autosave is not None:
+                self._autosave.close()
+            self.store.close()
+        finally:
+            if self._let_go is not None:
+                self._let_go()
+
+    def reload(self, key: str) -> list[Path]:
+        """Re-read ``key``'s record as stored now (after a StaleRecordError), and forget its undo steps.
+
+        Queued autosaves are written first: being based on the old version, they are refused and
+        rescued, never written over the newer record; returns the files they were rescued to.
+        Later changes are based on what is read here.
+        """
+        entry = self.entry(key)
+        rescued: list[Path] = []
         if self._autosave is not None:
-            self._autosave.close()
-        self.store.close()
+            self._autosave.flush()
+            error = self._autosave.error(key)
+            if isinstance(error, StaleRecordError) and error.rescued is not None:
+                rescued.append(error.rescued)
+            self._autosave.forget_error(key)  # refused and rescued: not an unsaved edit any more
+        row = self.store.load_row(key)
+        if row is None:
+            row = empty_row(key)
+        entry_from_row(entry, row)
+        if entry.lesion_min_area != self.min_lesion_area:
+            entry.lesions = None
+        self.undo_history.stack(key).clear()
+        self._image_cache = None
+        self._notify(key)
+        return rescued
 
     # -- review -----------------------------------------------------------------------------
     def set_status(self, key: str, status: ReviewStatus | str, reason: str | None = None) -> None:
@@ -339,7 +412,6 @@ class Project:
             mask = self.current_mask(key)
         if mask is None:  # nothing drawn, no label, no proposal: the image has no lesion
             mask = np.zeros(self.image_shape(key), np.uint8)
-        self.store.write_mask(key, mask)
         proposal = self.load_proposal(key)
         previous = {
             "status": entry.status,
@@ -359,7 +431,7 @@ class Project:
             entry.edited_fraction = None
         entry.status = ReviewStatus.APPROVED
         entry.reject_reason = None
-        self._persist(entry, previous)
+        self._persist(entry, previous, mask=mask)
 
     def next_unreviewed(self, after_key: str | None = None) -> str | None:
         """The next image (in listing order, wrapping) neither approved nor rejected nor unreadable."""
