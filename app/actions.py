@@ -101,7 +101,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Run the model on every unreviewed image, replacing the proposals it made already",
     ),
     ActionSpec(
-        "cancel_job", "&Cancel running job", ("Esc",), "Model", "Stop proposals or export after this item"
+        "cancel_job",
+        "&Cancel running job",
+        ("Esc",),
+        "Model",
+        "Stop proposals or export after this item; with none running, clear the Box/Click prompts",
     ),
     ActionSpec(
         "load_default_model", "Use &default model", ("Ctrl+D",), "Model", "Use the shipped default model"

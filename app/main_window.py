@@ -28,6 +28,7 @@ from .control.exports import ExportController
 from .control.finetune import FineTuneControl
 from .control.jobs import JobQueue
 from .control.models import ModelsControl
+from .control.prompts import PromptController
 from .control.proposals import ProposalController
 from .control.review import ReviewController
 from .control.workspace import Workspace
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.workspace = Workspace(self.errors, self)
         self.review = ReviewController(self.workspace, self)
         self.proposals = ProposalController(self.workspace, self.jobs, self)
+        self.prompts = PromptController(self.workspace, self.proposals, self)
         self.exports = ExportController(self.workspace, self.jobs, self)
         self.models = ModelsControl(self.workspace, self.proposals, self)
         self.finetune = FineTuneControl(self.models, self)
@@ -238,6 +240,12 @@ class MainWindow(QMainWindow):
         canvas.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.workspace.maskChanged.connect(lambda *_box: pointer.refresh())
         self.workspace.imageCleared.connect(pointer.clear_readout)
+        # Box and Click: the canvas asks, the prompt controller runs the model and sends the markers back.
+        canvas.promptRequested.connect(self.prompts.request)
+        canvas.promptsCleared.connect(self.prompts.clear)
+        self.prompts.promptsChanged.connect(canvas.show_prompts)
+        self.prompts.busyChanged.connect(canvas.set_busy)
+        canvas.show_prompts(self.prompts.shown())
 
     # -- wiring -------------------------------------------------------------------
     def _connect(self) -> None:
@@ -250,7 +258,8 @@ class MainWindow(QMainWindow):
         ws.maskChanged.connect(lambda *_box: self._update_actions())
         ws.maskChanged.connect(lambda *_box: self._entry_timer.start())  # live agreement numbers
         ws.entryChanged.connect(self._on_entry_changed)
-        for source in (self.errors, ws, rv, pr, self.exports, self.jobs, self.models, self.finetune):
+        sources = (self.errors, ws, rv, pr, self.prompts, self.exports, self.jobs, self.models, self.finetune)
+        for source in sources:
             source.message.connect(self.show_message)
         # The end of a proposal batch stays in the status bar until the next message.
         pr.batchFinished.connect(lambda text: self.statusBar().showMessage(text))
@@ -354,11 +363,14 @@ class MainWindow(QMainWindow):
         self.finetune.force_fp32 = force  # the next fine-tuning job
 
     def cancel_current(self) -> None:
-        """Esc: cancel the running job, else the canvas interaction in progress."""
+        """Esc: cancel the running job, else the canvas interaction in progress, else the prompts."""
+        canvas = self.canvas_slot.canvas
         if self.jobs.busy:
             self.jobs.cancel()
-        elif self.canvas_slot.canvas is not None:
-            self.canvas_slot.canvas.cancel_interaction()
+        elif canvas is not None and canvas.tool.active:
+            canvas.cancel_interaction()
+        elif canvas is not None:
+            canvas.clear_prompts()
 
     def step_image(self, offset: int) -> None:
         key = self.image_list.step(offset)
@@ -440,6 +452,7 @@ class MainWindow(QMainWindow):
         self.models.shutdown()
         self.jobs.shutdown()
         self.proposals.shutdown()
+        self.prompts.shutdown()
         if not self.workspace.flush() and not self.dialogs.confirm(
             "Unsaved edits",
             "The latest edits could not be written (see the previous message). Close anyway and lose them?",

@@ -38,6 +38,9 @@ class Workspace(QObject):
     imageCleared = Signal()
     # y0, x0, h, w of a mask region that changed
     maskChanged = Signal(int, int, int, int)
+    # the MaskEdit that undo reverted / redo re-applied (after maskChanged)
+    editUndone = Signal(object)
+    editRedone = Signal(object)
     # the key of an entry whose status or scores changed ("" for many)
     entryChanged = Signal(str)
     message = Signal(str)
@@ -316,6 +319,7 @@ class Workspace(QObject):
             return
         h, w = edit.shape
         self.maskChanged.emit(edit.y0, edit.x0, h, w)
+        (self.editUndone if name == "undo" else self.editRedone).emit(edit)
 
     @guarded("undo")
     def undo(self) -> None:
