@@ -4,6 +4,10 @@ Per key only the newest snapshot waits: a burst of brush strokes on a 4096×4096
 one write, not one per stroke. Every write is atomic (temp, fsync, replace), so the file on
 disk is always some complete snapshot that was on screen, never a torn mix, and the latest
 completed write is what a crash leaves behind.
+
+A snapshot may carry a ``note`` (the audit log's record of the edit step that made it): notes
+are never coalesced. A job that replaces a waiting one takes over the waiting one's notes, each
+with its own snapshot, and after the write they run in order on the worker thread.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ _log = logging.getLogger(__name__)
 
 Writer = Callable[[str, "np.ndarray"], object]  # a string: numpy may load after the first paint
 SavedCallback = Callable[[str, int, SaveError | None], None]
+Note = Callable[[str, "np.ndarray"], object]  # (key, the snapshot the step left), after the write
 
 
 @dataclass
@@ -29,6 +34,7 @@ class _Job:
     generation: int
     snapshot: np.ndarray
     write: Writer
+    notes: list[tuple[np.ndarray, Note]]
 
 
 class AutosaveQueue:
@@ -44,12 +50,22 @@ class AutosaveQueue:
         self._thread: threading.Thread | None = None
         self._closed = False
 
-    def submit(self, key: str, generation: int, snapshot: np.ndarray, write: Writer) -> None:
-        """Queue ``snapshot`` (the caller's own copy) as the state of ``key`` at ``generation``."""
+    def submit(
+        self, key: str, generation: int, snapshot: np.ndarray, write: Writer, *, note: Note | None = None
+    ) -> None:
+        """Queue ``snapshot`` (the caller's own copy) as the state of ``key`` at ``generation``.
+
+        ``note(key, snapshot)`` runs on the worker after the write, even when this snapshot's
+        write is skipped because a newer one replaced it.
+        """
         with self._cond:
             if self._closed:
                 raise RuntimeError("AutosaveQueue is closed")
-            self._pending[key] = _Job(generation, snapshot, write)
+            waiting = self._pending.get(key)
+            notes = list(waiting.notes) if waiting is not None else []
+            if note is not None:
+                notes.append((snapshot, note))
+            self._pending[key] = _Job(generation, snapshot, write, notes)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="meddisseg-autosave", daemon=True)
                 self._thread.start()
@@ -100,6 +116,11 @@ class AutosaveQueue:
             except Exception as exc:  # never let the writer thread die: report instead
                 _log.exception("autosave of %s failed", key)
                 error = SaveError(key, repr(exc))
+            for snapshot, note in job.notes:
+                try:
+                    note(key, snapshot)
+                except Exception:  # a note is a record of the edit: never let it stop the writer
+                    _log.exception("autosave note failed for %s", key)
             with self._cond:
                 if error is None:
                     self._saved[key] = max(self._saved.get(key, 0), job.generation)

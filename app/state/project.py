@@ -14,9 +14,11 @@ import numpy as np
 
 from meddisseg_core.errors import DatasetError, ImageReadError
 from meddisseg_core.imageio import to_model_uint8
-from meddisseg_studio.state import codec, scoring
+from meddisseg_studio.state import audit, codec, scoring
+from meddisseg_studio.state.audit import AuditEvent, AuditRecord, mask_sha256
 from meddisseg_studio.state.autosave import AutosaveQueue
 from meddisseg_studio.state.errors import SaveError, UnknownImageError
+from meddisseg_studio.state.identity import current_user
 from meddisseg_studio.state.lesions import DEFAULT_MIN_LESION_AREA, count_lesions
 from meddisseg_studio.state.listing import FolderLayout, label_for, list_images, list_labels
 from meddisseg_studio.state.model import ImageEntry, Proposal, ReviewStatus, Summary
@@ -85,6 +87,8 @@ class Project:
         self._autosave: AutosaveQueue | None = None
         self._generations = itertools.count(1)
         self._image_cache: tuple[str, np.ndarray] | None = None
+        # Who the audit log names: None means identity.current_user() at each change.
+        self.user_name: str | None = None
 
     @classmethod
     def open(
@@ -168,14 +172,49 @@ class Project:
             except Exception:  # a broken listener must not undo a saved change
                 _log.exception("project listener failed for %s", key)
 
-    def _persist(self, entry: ImageEntry, previous: dict[str, object]) -> None:
+    def _persist(
+        self, entry: ImageEntry, previous: dict[str, object], events: tuple[AuditEvent, ...] = ()
+    ) -> None:
         try:
-            self.store.save_entry(entry)
+            self.store.save_entry(entry, events if not self.read_only else ())
         except SaveError:
             for name, value in previous.items():
                 setattr(entry, name, value)
             raise
         self._notify(entry.key)
+
+    # -- audit log --------------------------------------------------------------------------
+    def user(self) -> str:
+        """The name the next change is recorded under."""
+        return self.user_name or current_user()
+
+    def event(self, action: str, key: str | None, **details: object) -> AuditEvent:
+        """An audit event of ``key`` (None: the whole folder) by :meth:`user`, now."""
+        return AuditEvent(action, key, details, self.user())
+
+    def record(self, *events: AuditEvent) -> None:
+        """Append ``events`` to the audit log (nothing for a read-only project); SaveError on failure."""
+        if events and not self.read_only:
+            self.store.append_audit(events)
+
+    def record_quietly(self, *events: AuditEvent) -> None:
+        """:meth:`record` for work that is done already (an export written): a failure is logged."""
+        try:
+            self.record(*events)
+        except SaveError as exc:
+            _log.warning("audit log not written (%s): %s", ", ".join(e.action for e in events), exc)
+
+    def record_mask(self, key: str, mask: np.ndarray, tool: str, time: str | None = None) -> None:
+        """Record that ``tool`` made ``key``'s mask ``mask`` (at ``time``, default now); runs on the
+        autosave thread too, so the hash is computed off the GUI thread. Failures are logged."""
+        event = self.event(audit.MASK, key, tool=tool, mask_sha256=mask_sha256(mask), shape=list(mask.shape))
+        if time is not None:
+            event = AuditEvent(event.action, event.image, event.details, event.user, time)
+        self.record_quietly(event)
+
+    def history(self, key: str | object | None = audit.ALL) -> list[AuditRecord]:
+        """The audit log in order: all of it, one image's (its key) or the folder's own (None)."""
+        return self.store.audit_rows(key)
 
     # -- pixels -----------------------------------------------------------------------------
     def load_image(self, key: str) -> np.ndarray:
@@ -258,8 +297,21 @@ class Project:
         self.entry(key)
         return self.store.read_proposal(key)
 
-    def save_proposal(self, key: str, proposal: Proposal) -> None:
-        """Store a proposal and its uncertainty score; a new image becomes ``proposed``."""
+    def save_proposal(
+        self,
+        key: str,
+        proposal: Proposal,
+        *,
+        model_id: str | None = None,
+        model_sha256: str | None = None,
+        record: bool = True,
+    ) -> None:
+        """Store a proposal and its uncertainty score; a new image becomes ``proposed``.
+
+        The audit log gets a ``propose`` row naming the model (``proposal.model_id`` as shown,
+        and the registry's ``model_id`` and file ``model_sha256`` when known); ``record=False``
+        for a proposal that is only re-thresholded (the same model's).
+        """
         entry = self.entry(key)
         self.store.write_proposal(key, proposal)
         previous = {"uncertainty": entry.uncertainty, "model_id": entry.model_id, "status": entry.status}
@@ -267,7 +319,20 @@ class Project:
         entry.model_id = proposal.model_id
         if entry.status is ReviewStatus.NEW:
             entry.status = ReviewStatus.PROPOSED
-        self._persist(entry, previous)
+        events: tuple[AuditEvent, ...] = ()
+        if record:
+            events = (
+                self.event(
+                    audit.PROPOSE,
+                    key,
+                    model=proposal.model_id,
+                    model_id=model_id,
+                    model_sha256=model_sha256,
+                    threshold=proposal.threshold,
+                    mask_sha256=mask_sha256(proposal.binary_mask()),
+                ),
+            )
+        self._persist(entry, previous, events)
 
     # -- autosave ---------------------------------------------------------------------------
     @property
@@ -295,13 +360,23 @@ class Project:
         self.store.close()
 
     # -- review -----------------------------------------------------------------------------
-    def set_status(self, key: str, status: ReviewStatus | str, reason: str | None = None) -> None:
+    def set_status(
+        self, key: str, status: ReviewStatus | str, reason: str | None = None, *, note: str | None = None
+    ) -> None:
+        """Set the status (``reason``: a rejection's); ``note`` says why for the audit log."""
         entry = self.entry(key)
         status = ReviewStatus(status)
         previous = {"status": entry.status, "reject_reason": entry.reject_reason}
         entry.status = status
         entry.reject_reason = reason if status is ReviewStatus.REJECTED else None
-        self._persist(entry, previous)
+        events: tuple[AuditEvent, ...] = ()
+        if (entry.status, entry.reject_reason) != (previous["status"], previous["reject_reason"]):
+            was = str(previous["status"])
+            if status is ReviewStatus.REJECTED:
+                events = (self.event(audit.REJECT, key, reason=entry.reject_reason, **{"from": was}),)
+            else:
+                events = (self.event(audit.STATUS, key, to=str(status), reason=note, **{"from": was}),)
+        self._persist(entry, previous, events)
 
     def reject(self, key: str, reason: str) -> None:
         self.set_status(key, ReviewStatus.REJECTED, reason)
@@ -335,9 +410,13 @@ class Project:
         else:
             entry.proposal_dice = None
             entry.edited_fraction = None
+        was = str(entry.status)
         entry.status = ReviewStatus.APPROVED
         entry.reject_reason = None
-        self._persist(entry, previous)
+        event = self.event(
+            audit.APPROVE, key, mask_sha256=mask_sha256(mask), dice=entry.proposal_dice, **{"from": was}
+        )
+        self._persist(entry, previous, (event,))
 
     def next_unreviewed(self, after_key: str | None = None) -> str | None:
         """The next image (in listing order, wrapping) neither approved nor rejected nor unreadable."""

@@ -19,7 +19,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TypedDict, cast
 
@@ -27,7 +27,7 @@ import numpy as np
 
 from meddisseg_core.atomic import atomic_write_bytes
 from meddisseg_core.errors import MedDisSegError
-from meddisseg_studio.state import codec, database
+from meddisseg_studio.state import audit, codec, database
 from meddisseg_studio.state.database import DB_NAME, SCHEMA_VERSION
 from meddisseg_studio.state.errors import SaveError, StateCorruptError
 from meddisseg_studio.state.model import ImageEntry, Proposal, ReviewStatus
@@ -145,8 +145,12 @@ class StateStore:
                 for row in cursor
             }
 
-    def save_entry(self, entry: ImageEntry) -> None:
-        """Write one entry in its own durable transaction; SaveError on any failure."""
+    def save_entry(self, entry: ImageEntry, events: Sequence[audit.AuditEvent] = ()) -> None:
+        """Write one entry in its own durable transaction; SaveError on any failure.
+
+        ``events`` are appended to the audit log in the same transaction: a change and its
+        record are stored together or not at all.
+        """
         now = time.time()
         placeholders = ", ".join("?" for _ in _COLUMNS)
         # Values are read under the lock: the autosave thread may be recording a lesion count.
@@ -172,6 +176,18 @@ class StateStore:
                 self._conn.execute(
                     f"INSERT OR REPLACE INTO entries ({', '.join(_COLUMNS)}) VALUES ({placeholders})", values
                 )
+                if events:
+                    audit.insert(self._conn, events)
+
+    def append_audit(self, events: Sequence[audit.AuditEvent]) -> None:
+        """Append ``events`` to the audit log in one durable transaction; SaveError on failure."""
+        with self._lock, self._transaction():
+            audit.insert(self._conn, events)
+
+    def audit_rows(self, image: str | object | None = audit.ALL) -> list[audit.AuditRecord]:
+        """The audit log in order: every row, one image's (its key), or the folder's (None)."""
+        with self._lock:
+            return audit.select(self._conn, image)
 
     def save_lesions(self, entry: ImageEntry, count: int, min_area: int) -> None:
         """Record the lesion count of ``entry``'s stored mask (any thread); SaveError on failure.
