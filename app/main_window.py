@@ -10,6 +10,7 @@ pyqtgraph is imported; the model loads in the background after the first show.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,8 +32,10 @@ from .control.proposals import ProposalController
 from .control.review import ReviewController
 from .control.workspace import Workspace
 from .docks import add_dock, build_docks, fit_to_screen, restore_layout, save_layout, share_column
+from .history_view import HistoryView
 from .model_windows import ModelWindows
 from .settings import Preferences, export_options, open_settings, read_preferences, write_preferences
+from .state.identity import set_display_name
 from .tools import gesture_rows, tool_names
 from .view_options import ViewOptions
 from .widgets.dialogs import Dialogs
@@ -103,6 +106,7 @@ class MainWindow(QMainWindow):
         self.summary_panel = SummaryPanel()
         self.tool_options = ToolOptionsPanel()
         self.display_panel = DisplayLevelsPanel()
+        self.history = HistoryView(self.workspace, self.dialogs, self)
         self.docks = build_docks(
             self,
             self.image_list,
@@ -114,6 +118,12 @@ class MainWindow(QMainWindow):
                 "summary": ("Summary", self.summary_panel),
             },
         )
+        # The audit log of the image on screen: a table that scrolls by itself, as a tab beside
+        # Review and Summary (a fourth panel in the right column would not fit a 768-pixel screen).
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.docks["history"] = add_dock(self, "history", "History", self.history.panel, right, scroll=False)
+        self.tabifyDockWidget(self.docks["summary"], self.docks["history"])
+        self.docks["review"].raise_()
         # Fine-tuning runs: shown when a job starts (pyqtgraph loads when the panel first shows).
         self.jobs_panel = JobsPanel()
         self.docks["jobs"] = add_dock(
@@ -167,6 +177,7 @@ class MainWindow(QMainWindow):
         self.model_panel.set_threshold(self.proposals.threshold, emit=False)
         self.review.reject_reasons = prefs.reject_reasons
         self.workspace.min_lesion_area = prefs.min_lesion_area
+        set_display_name(prefs.user_name)  # the audit log's name for this user ("": the OS user)
         self.exports.options = lambda: export_options(self.preferences())
         self._first_layout = not restore_layout(self, self.settings)
 
@@ -295,6 +306,14 @@ class MainWindow(QMainWindow):
         key = self.image_list.step(offset)
         if key is not None:
             self.workspace.show_image(key)
+
+    def ask_user_name(self) -> None:
+        """File > Your name…: kept in Preferences, in effect for the next change."""
+        name = self.history.ask_user_name(self.prefs.user_name)
+        if name is not None:
+            self.prefs = replace(self.prefs, user_name=name)
+            write_preferences(self.settings, self.preferences())
+            self.show_message(f"Changes are now recorded as {name or 'your login name'}")
 
     def show_shortcuts(self) -> HelpDialog:
         dialog = HelpDialog(self.actions.rows(), self, gestures=gesture_rows())

@@ -17,6 +17,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QColor
 
 from .export.common import DEFAULT_MIN_LESION_AREA, ExportOptions
+from .state.identity import clean_name
 from .state.reject_reasons import DEFAULT_REJECT_REASONS, reasons_from_setting
 
 ORGANISATION = "Med-DisSeg"
@@ -42,6 +43,8 @@ class Preferences:
     reject_reasons: tuple[str, ...] = DEFAULT_REJECT_REASONS
     # A lesion is a connected component of at least this many pixels (exports, image list).
     min_lesion_area: int = DEFAULT_MIN_LESION_AREA
+    # The name the audit log records changes under (e.g. "Dr A. Smith"); empty: the OS user.
+    user_name: str = ""
 
 
 # QSettings key of each field.
@@ -54,6 +57,7 @@ _KEYS = {
     "threshold": "model/threshold",
     "reject_reasons": "review/reject_reasons",
     "min_lesion_area": "export/min_lesion_area",
+    "user_name": "user/name",
 }
 assert set(_KEYS) == {f.name for f in fields(Preferences)}
 
@@ -85,6 +89,7 @@ def read_preferences(settings: QSettings) -> Preferences:
         threshold=_number(settings, _KEYS["threshold"], base.threshold, THRESHOLDS),
         reject_reasons=reasons_from_setting(settings.value(_KEYS["reject_reasons"])),
         min_lesion_area=int(_number(settings, _KEYS["min_lesion_area"], base.min_lesion_area, LESION_AREAS)),
+        user_name=clean_name(str(settings.value(_KEYS["user_name"], "") or "")) or "",
     )
 
 
@@ -96,6 +101,9 @@ def write_preferences(settings: QSettings, prefs: Preferences) -> None:
                 settings.remove(key)
             else:
                 settings.setValue(key, "\n".join(prefs.reject_reasons))
+            continue
+        if name == "user_name" and not prefs.user_name:
+            settings.remove(key)  # no name set: the OS user, whoever logs in
             continue
         settings.setValue(key, getattr(prefs, name))
 
