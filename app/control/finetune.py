@@ -306,8 +306,32 @@ class FineTuneControl(QObject):
         """The user's answer to the before/after comparison: "new" makes the new model current."""
         if choice == "new":
             self.models.use(new.id)
+            self._record_accepted(new)
         else:
             self.message.emit(f"Kept the current model; {new.id} stays in the registry")
+
+    def _record_accepted(self, new: ModelRecord) -> None:
+        """The audit log of the folder notes who accepted the fine-tuned model, with its scores."""
+        from meddisseg_studio.state import audit
+
+        project = self.models.workspace.project
+        if project is None:
+            return
+        result = self.last_result
+        scores = {}
+        if result is not None and result.get("new_id") == new.id:
+            scores = {"dice_before": result["before"]["dice"], "dice_after": result["after"]["dice"]}
+        project.record_quietly(
+            project.event(
+                audit.MODEL,
+                None,
+                event="accepted",
+                model_id=new.id,
+                model_sha256=new.sha256,
+                base_id=new.parent or None,
+                **scores,
+            )
+        )
 
     # -- stopping ---------------------------------------------------------------------
     @Slot()

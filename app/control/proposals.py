@@ -66,10 +66,15 @@ class _Batch(QObject):
     lambda would run in the worker's thread).
     """
 
-    def __init__(self, controller: ProposalController, total: int) -> None:
+    def __init__(
+        self, controller: ProposalController, total: int, model: tuple[str, str | None, str | None]
+    ) -> None:
         super().__init__(controller)
         self.controller = controller
         self.total = total
+        # The model that makes this batch's proposals (name shown, registry id, file sha256),
+        # taken when it starts: a model switched meanwhile must not be named for them.
+        self.model = model
         self.proposed = 0
         self.failures: list[tuple[str, str]] = []
 
@@ -120,6 +125,9 @@ class ProposalController(QObject):
         self._next_load: LoadRequest | None = None
         self._waiting: list[str] = []  # keys asked for while the model loads
         self._closed = False  # after shutdown nothing new starts (a thread must not outlive the window)
+        # (registry id, file sha256) of the predictor in use, for the audit log; the models
+        # control installs the real one (it knows the registry), None when not known.
+        self.model_identity: Callable[[], tuple[str, str] | None] = lambda: None
         workspace.imageShown.connect(self._on_image_shown)
 
     # -- threshold ----------------------------------------------------------------
@@ -286,7 +294,9 @@ class ProposalController(QObject):
             raise CheckpointError(NO_MODEL)
         predictor = self.predictor
         keys = list(keys)
-        batch = _Batch(self, len(keys))
+        identity = self.model_identity()
+        model_id, model_sha256 = identity if identity is not None else (None, None)
+        batch = _Batch(self, len(keys), (self.model_name, model_id, model_sha256))
 
         def wire(worker: ProposalWorker) -> None:
             worker.proposed.connect(batch.on_proposed)
@@ -314,13 +324,14 @@ class ProposalController(QObject):
         if project is None:
             return
         try:
+            name, model_id, model_sha256 = batch.model
             proposal = Proposal(
                 np.asarray(prediction.probability, dtype=np.float32),
                 prediction.uncertainty,
-                model_id=self.model_name,
+                model_id=name,
                 threshold=self._threshold,
             )
-            project.save_proposal(key, proposal)
+            project.save_proposal(key, proposal, model_id=model_id, model_sha256=model_sha256)
         except Exception as exc:
             batch.failures.append((key, f"not saved: {exc}"))
             self.errors.report(exc, f"save the proposal for {key}")
