@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
+from meddisseg_studio.state import audit
 from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.state.project import Project
 
-from .common import CancelCallback, ExportError, ExportOptions, ExportResult, ProgressCallback
+from .common import CancelCallback, ExportError, ExportOptions, ExportResult, ProgressCallback, select
 
 __all__ = ["FORMATS", "ExportFormat", "ExportOptions", "ExportResult", "ExportRunner", "get_format"]
 
@@ -68,9 +69,26 @@ class _Deferred:
         options: ExportOptions | None = None,
     ) -> ExportResult:
         runner: ExportRunner = getattr(importlib.import_module(f"{__package__}.{self.module}"), self.function)
-        return runner(
+        result = runner(
             project, dest, statuses=statuses, progress=progress, should_cancel=should_cancel, options=options
         )
+        _record(project, result, statuses)
+        return result
+
+
+def _record(project: Project, result: ExportResult, statuses: tuple[ReviewStatus, ...] | None) -> None:
+    """Note a finished export in the folder's audit log: format, destination, how many images."""
+    count = len(select(project, statuses)) - len(result.skipped)
+    project.record_quietly(
+        project.event(
+            audit.EXPORT,
+            None,
+            format=result.format,
+            dest=str(result.dest),
+            count=count,
+            files=len(result.written),
+        )
+    )
 
 
 _APPROVED = (ReviewStatus.APPROVED,)
@@ -120,6 +138,15 @@ FORMATS: tuple[ExportFormat, ...] = (
         "labelme",
         _APPROVED,
         _Deferred("labelme", "write_labelme"),
+    ),
+    ExportFormat(
+        "audit",
+        "History (audit log)",
+        "Who changed what and when: audit.csv and audit.json",
+        "folder",
+        "audit",
+        None,
+        _Deferred("audit_log", "write_audit"),
     ),
 )
 
