@@ -146,10 +146,6 @@ class EditSession:
     def _changed(self, *, mark_edited: bool, tool: str, check_proposal: bool = False) -> None:
         self._generation = self.project.next_generation()
         errors: list[SaveError] = []
-        try:
-            self._autosave(tool)
-        except SaveError as exc:
-            errors.append(exc)
         matches: bool | None = None
         if check_proposal:  # a full comparison: only for undo, redo and revert, never per stroke
             proposed = self.proposal_mask()
@@ -160,6 +156,12 @@ class EditSession:
                 self.project.set_status(self.key, status, note=why(status))
             except SaveError as exc:
                 errors.append(exc)
+        # After the status: the step's mask row follows its status row in the log, whether the
+        # row is written here or (background) by the autosave thread.
+        try:
+            self._autosave(tool)
+        except SaveError as exc:
+            errors.insert(0, exc)
         if errors:
             raise errors[0]
 
