@@ -2,8 +2,8 @@
 
 Every committed step (a stroke, an operation, an undo, a redo, a revert) gets one ``mask`` row
 in the audit log naming the tool and the mask's sha256. In the background mode the hash and the
-row are made on the autosave thread, after the write; the autosave queue keeps each step's
-snapshot until then, so strokes coalesced into one write still get one row each.
+row are made off the GUI thread, by the autosave queue's notes thread, from the snapshot the
+step left: strokes coalesced into one write still get one row each.
 """
 
 from __future__ import annotations
