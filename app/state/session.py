@@ -8,6 +8,7 @@ step left: strokes coalesced into one write still get one row each.
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,10 @@ from meddisseg_studio.state.project import Project
 from meddisseg_studio.state.review import after_change, why
 from meddisseg_studio.state.store import StateStore
 from meddisseg_studio.state.undo import UndoStack
+
+# Steps that only re-thresholded the proposal (the model's mask, nobody's work): undoing or redoing
+# one keeps the status as it is, as the step itself did. Weak: they go with their undo stack.
+_THRESHOLD_STEPS: weakref.WeakSet[MaskEdit] = weakref.WeakSet()
 
 
 class EditSession:
@@ -97,14 +102,14 @@ class EditSession:
         edit = self.undo_stack.pop_undo()
         if edit is not None:
             edit.revert_on(self.mask)
-            self._changed(mark_edited=False, tool="undo", check_proposal=True)
+            self._changed(mark_edited=False, tool="undo", check_proposal=edit not in _THRESHOLD_STEPS)
         return edit
 
     def redo(self) -> MaskEdit | None:
         edit = self.undo_stack.pop_redo()
         if edit is not None:
             edit.apply_to(self.mask)
-            self._changed(mark_edited=False, tool="redo", check_proposal=True)
+            self._changed(mark_edited=False, tool="redo", check_proposal=edit not in _THRESHOLD_STEPS)
         return edit
 
     def set_from_proposal(self, probability: np.ndarray, threshold: float) -> MaskEdit | None:
@@ -117,6 +122,7 @@ class EditSession:
         if edit is not None:
             edit.apply_to(self.mask)
             self.undo_stack.push(edit)
+            _THRESHOLD_STEPS.add(edit)
             self._changed(mark_edited=False, tool="threshold", check_proposal=True)
         return edit
 
