@@ -91,6 +91,13 @@ class AutosaveQueue:
             noting = self._noting == key or any(k == key for k, _s, _n in self._notes)
             return key in self._pending or self._in_flight == key or noting
 
+    def flush_notes(self, key: str, timeout: float | None = None) -> bool:
+        """Wait until the notes of ``key`` have run (not its writes); False on timeout."""
+        with self._cond:
+            return self._cond.wait_for(
+                lambda: self._noting != key and all(k != key for k, _s, _n in self._notes), timeout
+            )
+
     def _idle(self) -> bool:
         return not self._pending and self._in_flight is None and not self._notes and self._noting is None
 

@@ -6,7 +6,6 @@ from meddisseg_studio.state.model import ReviewStatus
 
 CHANGED_AFTER_APPROVAL = "changed after approval"
 BACK_TO_PROPOSED = "back to the proposal"
-EDITED_BY_HAND = "edited"
 
 
 def after_change(
@@ -40,5 +39,4 @@ def why(status: ReviewStatus) -> str | None:
     return {
         ReviewStatus.CHANGED: CHANGED_AFTER_APPROVAL,
         ReviewStatus.PROPOSED: BACK_TO_PROPOSED,
-        ReviewStatus.EDITED: EDITED_BY_HAND,
     }.get(status)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,17 +25,20 @@ from PySide6.QtWidgets import (
 from ..state import audit
 from ..state.audit import AuditRecord
 
-COLUMNS = ("Time", "User", "Action", "Model", "Mask")
+COLUMNS = ("Time", "User", "Action", "Model", "Mask")  # local time; full record in each row's tooltip
 SHORT_HASH = 12
 
 
-def local_time(iso: str) -> str:
-    """An ISO 8601 UTC time as local time, readable ("2026-12-06 05:40:12"); as given if unparsable."""
+def local_time(iso: str, today: date | None = None) -> str:
+    """An ISO 8601 UTC time as local time, short: "14:05:09" today, "2026-12-06 14:05" before
+    (the full time is in the row's tooltip); as given if it cannot be read."""
     try:
-        moment = datetime.fromisoformat(iso)
+        moment = datetime.fromisoformat(iso).astimezone()
     except ValueError:
         return iso
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    if moment.date() == (today or datetime.now().astimezone().date()):
+        return moment.strftime("%H:%M:%S")
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def describe(record: AuditRecord) -> str:
@@ -46,7 +49,7 @@ def describe(record: AuditRecord) -> str:
     if record.action == audit.REJECT:
         return f"rejected: {d.get('reason')}" if d.get("reason") else "rejected"
     if record.action == audit.STATUS:
-        text = f"status {d.get('from')} → {d.get('to')}"
+        text = f"{d.get('from')} → {d.get('to')}"
         return f"{text} ({d['reason']})" if d.get("reason") else text
     if record.action == audit.MASK:
         return f"mask: {d.get('tool', 'edit')}"

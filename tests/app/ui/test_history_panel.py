@@ -4,12 +4,14 @@ and the mask's short sha256; it follows the image on screen and a new stroke."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from ui_support import wait_idle
 
 from meddisseg_studio.state.audit import mask_sha256
+from meddisseg_studio.widgets.history_panel import local_time
 
 SHA = "cd" * 32
 
@@ -40,12 +42,14 @@ def test_history_shows_each_step_of_the_image_on_screen(qtbot, opened, constant_
     times, users, actions, models, masks = zip(*rows, strict=True)
     assert actions == (
         "proposed (threshold 0.50)",
-        "status proposed → edited (edited)",
+        "proposed → edited",
         "mask: brush",
         "approved",
     )
     assert set(users) == {"Reader One"}
-    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", t) for t in times)
+    # Local and short: the time of day for today's rows (a date too for older ones).
+    assert all(re.fullmatch(r"\d\d:\d\d:\d\d|\d{4}-\d\d-\d\d \d\d:\d\d", t) for t in times)
+    assert local_time("2020-01-02T03:04:05.000+00:00", today=date(2026, 1, 1)).startswith("2020-01-0")
     assert models[0] == f"const-1 · {SHA[:12]}"
     final = mask_sha256(project.load_mask(first))[:12]
     assert masks[2] == masks[3] == final
