@@ -175,6 +175,10 @@ class Project:
     def _persist(
         self, entry: ImageEntry, previous: dict[str, object], events: tuple[AuditEvent, ...] = ()
     ) -> None:
+        if events and self._autosave is not None:
+            # The mask rows of earlier edit steps (made off the GUI thread) first: the log of an
+            # image lists its steps in order. Rarely a wait: a status changes far less often.
+            self._autosave.flush_notes(entry.key)
         try:
             self.store.save_entry(entry, events if not self.read_only else ())
         except SaveError:

@@ -158,8 +158,6 @@ class EditSession:
             matches = None if proposed is None else bool(np.array_equal(proposed, self.mask))
         status = after_change(self.entry.status, manual=mark_edited, matches_proposal=matches)
         if status is not self.entry.status:
-            if self.background:  # the rows of earlier steps first: the log is in step order
-                self.project.autosave_queue.flush_notes(self.key)
             try:
                 self.project.set_status(self.key, status, note=why(status))
             except SaveError as exc:

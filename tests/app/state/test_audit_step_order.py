@@ -1,5 +1,6 @@
 """With the mask rows made in the background, the log still lists each step in order: a status
-change that an undo or a revert brings waits until the earlier steps' mask rows are written."""
+change (an undo or a revert bringing it, an approval) waits until the earlier steps' mask rows
+are written."""
 
 from __future__ import annotations
 
@@ -36,6 +37,9 @@ def test_status_rows_never_overtake_earlier_mask_rows(flat_folder: Path, tmp_pat
     session.apply(MaskEdit(0, 0, before, np.ones_like(before)), tool="brush")
     session.revert_to_proposal()
     session.undo()
+    after = session.mask[20:23, 20:23].copy()
+    session.apply(MaskEdit(20, 20, after, np.ones_like(after)), tool="lasso")
+    project.approve("a.png", session.mask.copy())  # at once, as the A key does once the mask is saved
     asked.set()
     session.flush(10)
 
@@ -51,5 +55,7 @@ def test_status_rows_never_overtake_earlier_mask_rows(flat_folder: Path, tmp_pat
         ("mask", "revert"),
         ("status", "edited"),
         ("mask", "undo"),
+        ("mask", "lasso"),
+        ("approve", None),
     ]
     project.close()
