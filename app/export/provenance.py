@@ -46,7 +46,7 @@ def provenances(project: Project) -> dict[str, Provenance]:
     """Every image's provenance by key (one pass over the log)."""
     proposed: dict[str, audit.AuditRecord] = {}
     found: dict[str, Provenance] = {}
-    for record in project.history():
+    for record in project.history(actions=(audit.PROPOSE, audit.APPROVE)):
         if record.image is None:
             continue
         if record.action == audit.PROPOSE:

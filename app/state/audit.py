@@ -148,17 +148,27 @@ def insert(conn: sqlite3.Connection, events: Iterable[AuditEvent]) -> None:
 ALL = object()  # select(): every row, folder events included
 
 
-def select(conn: sqlite3.Connection, image: str | object | None = ALL) -> list[AuditRecord]:
-    """The rows in order: all of them, those of one image, or (``image=None``) the folder's own."""
+def select(
+    conn: sqlite3.Connection, image: str | object | None = ALL, actions: Iterable[str] | None = None
+) -> list[AuditRecord]:
+    """The rows in order: all of them, those of one image, or (``image=None``) the folder's own;
+    with ``actions``, only rows of those actions."""
     if not has_table(conn):
         return []
-    query = f"SELECT id, time, user, image, action, details FROM {TABLE}"
-    params: tuple[object, ...] = ()
+    where: list[str] = []
+    params: list[object] = []
     if image is None:
-        query += " WHERE image IS NULL"
+        where.append("image IS NULL")
     elif image is not ALL:
-        query += " WHERE image = ?"
-        params = (_key_to_db(str(image)),)
+        where.append("image = ?")
+        params.append(_key_to_db(str(image)))
+    if actions is not None:
+        wanted = list(actions)
+        where.append(f"action IN ({', '.join('?' for _ in wanted)})")
+        params.extend(wanted)
+    query = f"SELECT id, time, user, image, action, details FROM {TABLE}"
+    if where:
+        query += " WHERE " + " AND ".join(where)
     rows = conn.execute(query + " ORDER BY id", params).fetchall()
     return [
         AuditRecord(int(i), str(t), str(u), _key_from_db(k), str(a), _details(d)) for i, t, u, k, a, d in rows

@@ -216,9 +216,12 @@ class Project:
             event = AuditEvent(event.action, event.image, event.details, event.user, time)
         self.record_quietly(event)
 
-    def history(self, key: str | object | None = audit.ALL) -> list[AuditRecord]:
-        """The audit log in order: all of it, one image's (its key) or the folder's own (None)."""
-        return self.store.audit_rows(key)
+    def history(
+        self, key: str | object | None = audit.ALL, actions: tuple[str, ...] | None = None
+    ) -> list[AuditRecord]:
+        """The audit log in order: all of it, one image's (its key) or the folder's own (None);
+        only the rows of ``actions`` when given."""
+        return self.store.audit_rows(key, actions)
 
     # -- pixels -----------------------------------------------------------------------------
     def load_image(self, key: str) -> np.ndarray:

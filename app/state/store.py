@@ -184,10 +184,13 @@ class StateStore:
         with self._lock, self._transaction():
             audit.insert(self._conn, events)
 
-    def audit_rows(self, image: str | object | None = audit.ALL) -> list[audit.AuditRecord]:
-        """The audit log in order: every row, one image's (its key), or the folder's (None)."""
+    def audit_rows(
+        self, image: str | object | None = audit.ALL, actions: Sequence[str] | None = None
+    ) -> list[audit.AuditRecord]:
+        """The audit log in order: every row, one image's (its key), or the folder's (None);
+        only ``actions`` when given."""
         with self._lock:
-            return audit.select(self._conn, image)
+            return audit.select(self._conn, image, actions)
 
     def save_lesions(self, entry: ImageEntry, count: int, min_area: int) -> None:
         """Record the lesion count of ``entry``'s stored mask (any thread); SaveError on failure.
