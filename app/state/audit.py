@@ -3,8 +3,10 @@
 One row per event in the ``audit`` table of ``state.sqlite3``: ``id`` (the order), ``time``
 (UTC, ISO 8601), ``user`` (:func:`~.identity.current_user`), ``image`` (its key; NULL for
 events of the whole folder: imports, exports, an accepted model), ``action`` and ``details``
-(a JSON object). Rows are only ever inserted: SQLite triggers refuse every UPDATE and DELETE,
-so not even this program can rewrite history. The table is added to an older database by the
+(a JSON object). Rows are only ever inserted: SQLite triggers refuse every UPDATE and DELETE
+(and an INSERT OR REPLACE of an existing row), so no SQLite client, this program included,
+rewrites history by accident. (Whoever may write the file can still drop the table: the log
+records work, it is no defence against someone forging it.) The table is added to an older database by the
 next writable open (as new columns are, see :mod:`.database`); an older version of the app
 simply does not write it.
 
@@ -57,6 +59,10 @@ _STATEMENTS = (
     f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_no_update BEFORE UPDATE ON {TABLE}
         BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END""",
     f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_no_delete BEFORE DELETE ON {TABLE}
+        BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END""",
+    # INSERT OR REPLACE of an existing id deletes that row without firing DELETE triggers.
+    f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_no_replace BEFORE INSERT ON {TABLE}
+        WHEN EXISTS (SELECT 1 FROM {TABLE} WHERE id = NEW.id)
         BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END""",
 )
 

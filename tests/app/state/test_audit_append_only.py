@@ -1,5 +1,6 @@
-"""The audit log is append-only: SQLite refuses every UPDATE and DELETE of its rows, from this
-program's own connection and from any other one."""
+"""The audit log is append-only: SQLite refuses every UPDATE and DELETE of its rows (an INSERT
+OR REPLACE or an upsert of an existing row too), from this program's own connection and from any
+other one."""
 
 from __future__ import annotations
 
@@ -30,7 +31,13 @@ def test_update_and_delete_of_audit_rows_are_refused(flat_folder: Path, tmp_path
 
     other = sqlite3.connect(tmp_path / "state" / "state.sqlite3", isolation_level=None)
     try:
-        for statement in ("UPDATE audit SET time = '1970-01-01T00:00:00+00:00'", "DELETE FROM audit"):
+        for statement in (
+            "UPDATE audit SET time = '1970-01-01T00:00:00+00:00'",
+            "DELETE FROM audit",
+            "INSERT OR REPLACE INTO audit (id, time, user, action) VALUES (1, 't', 'forger', 'approve')",
+            "INSERT INTO audit (id, time, user, action) VALUES (2, 't', 'u', 'x') "
+            "ON CONFLICT (id) DO UPDATE SET user = 'forger'",
+        ):
             with pytest.raises(sqlite3.IntegrityError) as refused:
                 other.execute(statement)
             assert APPEND_ONLY in str(refused.value)

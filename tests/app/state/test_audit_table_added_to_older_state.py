@@ -14,7 +14,7 @@ from meddisseg_studio.state import Project
 def _drop_audit(db: Path) -> None:
     conn = sqlite3.connect(db, isolation_level=None)
     try:
-        for name in ("audit_no_update", "audit_no_delete"):
+        for name in ("audit_no_update", "audit_no_delete", "audit_no_replace"):
             conn.execute(f"DROP TRIGGER {name}")
         conn.execute("DROP TABLE audit")  # as an older version wrote it: entries only
     finally:
