@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from meddisseg_core.errors import MedDisSegError
+from meddisseg_studio.state import audit
 from meddisseg_studio.workers.threads import BUDGET, ThreadBudget
 
 from .child import ChildCommand
@@ -312,8 +313,6 @@ class FineTuneControl(QObject):
 
     def _record_accepted(self, new: ModelRecord) -> None:
         """The audit log of the folder notes who accepted the fine-tuned model, with its scores."""
-        from meddisseg_studio.state import audit
-
         project = self.models.workspace.project
         if project is None:
             return
