@@ -69,6 +69,7 @@ class _Deferred:
         options: ExportOptions | None = None,
     ) -> ExportResult:
         runner: ExportRunner = getattr(importlib.import_module(f"{__package__}.{self.module}"), self.function)
+        project.flush_records()  # the last edit steps' rows (and masks) are in what is exported
         result = runner(
             project, dest, statuses=statuses, progress=progress, should_cancel=should_cancel, options=options
         )

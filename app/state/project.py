@@ -216,6 +216,10 @@ class Project:
             event = AuditEvent(event.action, event.image, event.details, event.user, time)
         self.record_quietly(event)
 
+    def flush_records(self, timeout: float | None = None) -> bool:
+        """Wait until queued autosaves and the audit rows of edit steps are written; False on timeout."""
+        return self._autosave.flush(timeout) if self._autosave is not None else True
+
     def history(
         self, key: str | object | None = audit.ALL, actions: tuple[str, ...] | None = None
     ) -> list[AuditRecord]:
