@@ -5,10 +5,13 @@
 #
 # In order, each result written before the next step starts:
 #   1. GPU / torch / library versions                          -> log.txt
+#   1b. profile the training step for PROFILE_S (30 s): top ops by GPU time, images/s -> log.txt
 #   2. train stage 2 for a time budget (configs/gpu-default.toml) -> events.jsonl (streamed)
+#      on the pack's train.txt: Kvasir-SEG train + all of CVC-ClinicDB (issue 20); val is Kvasir's
 #   3. evaluate the trained model on the 120 val images at 256 and at original size
 #   4. pack it (int8, <= 38 MB)                                 -> default.safetensors.part-NN-of-MM
 #   5. evaluate the packed model, compare with the unpacked one
+#   5b. review-queue ranking of the packed model: uncertainty head vs entropy -> log.txt, card
 #   6. the model card                                           -> default.md, default.json
 #   6b. the CUDA path check: `meddisseg selftest` on the packed model, and its CUDA masks against
 #       its CPU masks on 4 val images                            -> log.txt
@@ -51,18 +54,30 @@ timeout 90 "$py" benchmarks/gpu_default_steps.py env --json "$work/env.json"
 if [ "$dry" = 1 ]; then
   data="$work/pack"
   "$py" benchmarks/gpu_datapack.py --source "${KVASIR_DIR:-../shared/data/Kvasir-SEG}" --out "$data" \
-    --limit 6 --val-limit 2 --size 32 || exit 1
+    --clinicdb "${CLINICDB_DIR:-../shared/data/CVC-ClinicDB}" --limit 6 --val-limit 2 --size 32 || exit 1
   device=cpu
   budget=20
+  profile_s=${PROFILE_S:-3}
   extra=(--config configs/gpu-dry-run.toml)
 else
   data=.gpu-pack
   "$py" benchmarks/gpu_datapack.py --out "$data" --verify || { say "the data pack is missing or damaged"; exit 1; }
   device=cuda
-  # Leave room for: training setup and finish (~40 s), two evaluations (~45 s), packing and the
-  # card (~20 s), the CUDA path check (~20 s), the benchmarks (~60 s) and a margin.
-  budget=$(( $(left) - 205 ))
+  profile_s=${PROFILE_S:-30}
   extra=()
+fi
+if [ "$profile_s" -gt 0 ]; then
+  say "1b. profile the training step for ${profile_s} s"
+  timeout -k 10 $(( profile_s + 90 )) "$py" benchmarks/gpu_default_steps.py profile --data "$data" \
+    --work "$work/profile" --config configs/gpu-default.toml ${extra[@]+"${extra[@]}"} \
+    --device "$device" --seconds "$profile_s"
+fi
+if [ "$dry" = 1 ]; then
+  extra=(--config configs/gpu-dry-run.toml)
+else
+  # Leave room for: training setup and finish (~40 s), two evaluations (~45 s), the ranking
+  # (~15 s), packing and the card (~20 s), the CUDA path check (~20 s), the benchmarks (~60 s).
+  budget=$(( $(left) - 220 ))
 fi
 [ -n "$init" ] && extra+=(--init "$init")
 
@@ -80,7 +95,7 @@ train "$run" "$budget"
 if [ ! -f "$run/best.safetensors" ] && grep -q '"out_of_memory"' "$out/events.jsonl" 2>/dev/null; then
   # Out of memory before any model: once more at half the batch (same learning rate).
   run="$work/run-bs16"
-  train "$run" $(( $(left) - 205 )) --batch-size 16
+  train "$run" $(( $(left) - 220 )) --batch-size 16
 fi
 model="$run/model.safetensors"
 [ -f "$model" ] || model="$run/best.safetensors"
@@ -95,10 +110,14 @@ say "5. evaluate the packed model"
 timeout 150 "$py" benchmarks/gpu_default_steps.py evaluate --model "$work/default.safetensors" \
   --data "$data" --json "$work/eval_packed.json" --compare "$work/full.npz" \
   --save-probabilities "$work/packed.npz"
+say "5b. review-queue ranking: uncertainty head against entropy (packed model)"
+timeout 90 "$py" benchmarks/bench_uncertainty_ranking.py --weights "$work/default.safetensors" \
+  --data "$data" --device "$device" --json "$work/ranking.json"
 say "6. model card"
 timeout 60 "$py" benchmarks/gpu_model_card.py --out "$out" --events "$out/events.jsonl" \
   --env "$work/env.json" --eval-full "$work/eval_full.json" --eval-packed "$work/eval_packed.json" \
   --packed-info "$work/packed.json" --previous resources/models/default.json --init "$init" \
+  --data-pack "$data/PACK.json" --ranking "$work/ranking.json" \
   --wall-seconds "$(elapsed)"
 
 say "6b. CUDA path check: selftest on $device, then the packed model's masks on the CPU against $device"

@@ -194,6 +194,44 @@ def step_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def step_profile(args: argparse.Namespace) -> int:
+    """Profile the training step for a few seconds: top ops by device time (issue 20's first minutes).
+
+    Runs ``meddisseg train`` in this process with the run's own configs for ``--seconds`` (a time
+    budget, so warm-up, augmentation and the step are all in), under torch.profiler, and prints
+    the top ops by self device time (CUDA, or CPU on the dry run) and the images/s the trainer
+    reported. Printed, so that it lands in log.txt (the call returns at most 8 files).
+    """
+    import torch
+    from torch.profiler import ProfilerActivity, profile
+
+    from meddisseg_core.cli.main import main as meddisseg_main
+
+    cuda = args.device != "cpu" and torch.cuda.is_available()
+    activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if cuda else [])
+    events = args.work / "profile-events.jsonl"
+    argv = ["train", "--data", str(args.data), "--stage", "2", "--out", str(args.work / "profile-run")]
+    for config in args.config:
+        argv += ["--config", str(config)]
+    argv += ["--time-budget", str(args.seconds), "--device", args.device, "--events", str(events)]
+    started = time.perf_counter()
+    with profile(activities=activities, record_shapes=False) as prof:
+        code = meddisseg_main(argv)
+    if cuda:
+        torch.cuda.synchronize()
+    print(f"profile: train exit {code} after {time.perf_counter() - started:.1f} s")
+    sort = "self_cuda_time_total" if cuda else "self_cpu_time_total"
+    print(prof.key_averages().table(sort_by=sort, row_limit=args.top, max_name_column_width=60))
+    if events.is_file():
+        for line in events.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            if record.get("type") == "epoch_end":
+                print(f"profile: epoch {record.get('epoch')}: {record.get('images_per_s')} images/s")
+    if cuda:
+        print(f"profile: peak GPU memory {torch.cuda.max_memory_allocated() / 2**30:.2f} GiB")
+    return 0
+
+
 def step_install(args: argparse.Namespace) -> int:
     from meddisseg_core.checkpoint import load_model
 
@@ -248,6 +286,13 @@ def main(argv: list[str] | None = None) -> int:
     pk.add_argument("--out", type=Path, required=True)
     bn = sub.add_parser("bench")
     bn.add_argument("--repeats", type=int, default=20)
+    pf = sub.add_parser("profile")
+    pf.add_argument("--data", type=Path, required=True)
+    pf.add_argument("--work", type=Path, required=True)
+    pf.add_argument("--config", type=Path, action="append", default=[])
+    pf.add_argument("--device", default="cuda")
+    pf.add_argument("--seconds", type=float, default=30.0)
+    pf.add_argument("--top", type=int, default=25)
     ins = sub.add_parser("install")
     ins.add_argument(
         "--source", type=Path, required=True, help="the folder the GPU call's files came back to"
@@ -256,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     steps = {"env": step_env, "evaluate": step_evaluate, "pack": step_pack, "bench": step_bench}
     steps["install"] = step_install
+    steps["profile"] = step_profile
     return steps[args.step](args)
 
 

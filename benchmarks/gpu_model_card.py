@@ -23,7 +23,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-NAME = "Med-DisSeg stage 2, Kvasir-SEG default model"
+NAME = "Med-DisSeg stage 2, polyp default model"
+KVASIR_ONLY = {
+    "Kvasir-SEG": {
+        "licence": "research and education only",
+        "citation": "D. Jha et al. Kvasir-SEG: A Segmented Polyp Dataset. MultiMedia Modeling (MMM) 2020. "
+        "doi:10.1007/978-3-030-37734-2_37",
+    }
+}
 
 
 def _read(path: Path | None) -> Any:
@@ -90,6 +97,9 @@ def build_card(args: argparse.Namespace) -> dict[str, Any]:
             "max_abs_probability": packed.get("max_abs_prob_diff_vs_reference"),
         }
     init = args.init or "scratch"
+    pack = _read(getattr(args, "data_pack", None)) or {}
+    sources = pack.get("sources") or KVASIR_ONLY
+    ranking = _read(getattr(args, "ranking", None))
     row = {
         "date": env.get("date") or datetime.now(UTC).isoformat(timespec="seconds"),
         "device": env.get("device"),
@@ -97,6 +107,7 @@ def build_card(args: argparse.Namespace) -> dict[str, Any]:
         "wall_minutes": round(args.wall_seconds / 60, 2) if args.wall_seconds else None,
         "val_mdsc_256": scored.get("at_256", {}).get("mdsc"),
         "init": init,
+        "data": " + ".join(sources),
     }
     return {
         "name": NAME,
@@ -104,11 +115,23 @@ def build_card(args: argparse.Namespace) -> dict[str, Any]:
         "trained_from_scratch": init == "scratch",
         "init": init,
         "data": {
-            "dataset": "Kvasir-SEG (Jha et al., MMM 2020)",
+            "dataset": " + ".join(sources),
+            "sources": sources,
             "train_images": training.get("train_images"),
+            "train_by_source": {
+                k: v for k, v in (pack.get("train") or {}).items() if k in ("kvasir", "clinicdb")
+            },
             "val_images": scored.get("images"),
-            "split": "official train.txt / val.txt of DebeshJha/Kvasir-SEG",
+            "split": "official train.txt / val.txt of DebeshJha/Kvasir-SEG"
+            + (
+                "; every CVC-ClinicDB frame in train (its sequences are never split)"
+                if len(sources) > 1
+                else ""
+            ),
         },
+        "uncertainty_ranking": None
+        if not ranking
+        else {k: ranking.get(k) for k in ("images", "bad_dice_below", "top_share", "scores")},
         "environment": env,
         "training": training,
         "metrics": {"packed": _summary(packed), "unpacked": _summary(full)},
@@ -152,6 +175,27 @@ def _metrics_table(card: dict[str, Any]) -> list[str]:
             cells = [_fmt(m.get(k)) for k in ("mdsc", "miou", "recall", "precision", "f2")]
             lines.append(f"| {model} | {label} | " + " | ".join(cells) + " |")
     return lines
+
+
+def _ranking_lines(card: dict[str, Any]) -> list[str]:
+    ranking = card.get("uncertainty_ranking")
+    if not ranking:
+        return []
+    lines = [
+        "## Review-queue ranking (benchmarks/bench_uncertainty_ranking.py)",
+        f"Bad proposals: val Dice < {ranking['bad_dice_below']}. The app's queue ranks by the uncertainty "
+        "head when the model has one.",
+        "",
+        f"| score | bad proposals | in the top {ranking['top_share']:.0%} | share | AUROC |",
+        "|---|---|---|---|---|",
+    ]
+    for label, q in (ranking.get("scores") or {}).items():
+        capture = None if q.get("capture") is None else q["capture"] * 100
+        lines.append(
+            f"| {label} | {q.get('bad')} | {q.get('bad_in_top')} of {q.get('top_count')} | "
+            f"{_fmt(capture, 0)} % | {_fmt(q.get('auroc'), 3)} |"
+        )
+    return [*lines, ""]
 
 
 def render_markdown(card: dict[str, Any]) -> str:
@@ -208,10 +252,14 @@ def render_markdown(card: dict[str, Any]) -> str:
         f"{_fmt(diff.get('mdsc_at_original_points'), 3)} points; largest probability difference "
         f"over the val images: {_fmt(diff.get('max_abs_probability'), 4)}.",
         "",
-        "## Licence",
-        "- Trained on Kvasir-SEG, which its authors license for **research and education only**; "
-        "commercial use needs their written permission. Cite Jha et al., MMM 2020 "
-        "(doi:10.1007/978-3-030-37734-2_37).",
+        *_ranking_lines(card),
+        "## Data sources, licences and citations",
+        *[
+            f"- **{name}**: {info.get('licence')}. Cite: {info.get('citation')}"
+            for name, info in card["data"].get("sources", KVASIR_ONLY).items()
+        ],
+        "- Kvasir-SEG's licence allows research and education only; commercial use needs its authors' "
+        "written permission, and so does any use of this model beyond those.",
         "",
         "## Intended use",
         "- Proposals of polyp masks in colonoscopy frames, **for human review** in Med-DisSeg Studio. "
@@ -222,14 +270,16 @@ def render_markdown(card: dict[str, Any]) -> str:
         "were not tested.",
         "- Small, flat or partly hidden polyps and specular reflections are the usual failures: "
         "see the low end of the per-image Dice in `default.json`.",
-        "- No uncertainty map: the packed file is inference-only (no auxiliary heads).",
+        "- The packed file is inference-only: it keeps the mask path and the uncertainty head, not the "
+        "foreground/background auxiliary heads, so it cannot resume training (continue with `--init`).",
         "",
         "## History",
-        "| date | device | train minutes | wall minutes | val mDSC at 256 | started from |",
-        "|---|---|---|---|---|---|",
+        "| date | device | data | train minutes | wall minutes | val mDSC at 256 | started from |",
+        "|---|---|---|---|---|---|---|",
         *[
-            f"| {_fmt(r.get('date'))} | {_fmt(r.get('device'))} | {_fmt(r.get('train_minutes'))} | "
-            f"{_fmt(r.get('wall_minutes'))} | {_fmt(r.get('val_mdsc_256'))} | {_fmt(r.get('init'))} |"
+            f"| {_fmt(r.get('date'))} | {_fmt(r.get('device'))} | {r.get('data') or 'Kvasir-SEG'} | "
+            f"{_fmt(r.get('train_minutes'))} | {_fmt(r.get('wall_minutes'))} | "
+            f"{_fmt(r.get('val_mdsc_256'))} | {_fmt(r.get('init'))} |"
             for r in card["history"]
         ],
         "",
@@ -240,7 +290,16 @@ def render_markdown(card: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
-    for name in ("events", "env", "eval-full", "eval-packed", "packed-info", "previous"):
+    for name in (
+        "events",
+        "env",
+        "eval-full",
+        "eval-packed",
+        "packed-info",
+        "previous",
+        "data-pack",
+        "ranking",
+    ):
         parser.add_argument(f"--{name}", type=Path)
     parser.add_argument("--init", default="")
     parser.add_argument("--wall-seconds", type=float)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from meddisseg_core.ranking import entropy_score, head_score
+
 
 def dice(a: np.ndarray, b: np.ndarray) -> float:
     """Dice of two binary masks; two empty masks agree perfectly (1.0)."""
@@ -30,11 +32,10 @@ def edited_fraction(proposal_mask: np.ndarray, final_mask: np.ndarray) -> float:
 def uncertainty_score(probability: np.ndarray, uncertainty: np.ndarray | None) -> float:
     """One number per image for ordering the review queue (higher = look first).
 
-    The stage-2 uncertainty map's mean when there is one; otherwise the mean binary entropy
-    (in bits, so in [0, 1]) of the probability map.
+    The stage-2 uncertainty head's mean when the model has one (packed models keep it since
+    issue 20); otherwise the mean binary entropy (in bits, so in [0, 1]) of the probability map.
+    ``benchmarks/bench_uncertainty_ranking.py`` measures which finds the bad proposals better.
     """
     if uncertainty is not None:
-        return float(np.mean(uncertainty, dtype=np.float64))
-    p = np.clip(probability.astype(np.float64), 1e-7, 1.0 - 1e-7)
-    entropy = -(p * np.log2(p) + (1.0 - p) * np.log2(1.0 - p))
-    return float(entropy.mean())
+        return head_score(uncertainty)
+    return entropy_score(probability)

@@ -19,7 +19,7 @@ from meddisseg_core.checkpoint.metadata import (
     metadata_from_json,
 )
 from meddisseg_core.checkpoint.pack import unpack_tensors
-from meddisseg_core.checkpoint.save import training_only
+from meddisseg_core.checkpoint.save import training_only, uncertainty_path
 from meddisseg_core.errors import CheckpointError, StateDictMismatchError
 from meddisseg_core.nn import build_network
 from meddisseg_core.nn.keymap import STAGE2_RULES, to_authors
@@ -30,7 +30,9 @@ class LoadedModel:
     """A network ready for inference (eval mode) with what its file says about it.
 
     ``source``: the file; ``format``: "safetensors" or "pth"; ``inference_only``: the file lacks
-    the training-only keys, so the auxiliary heads hold untrained values (mask path only).
+    training-only keys, so (some of) the auxiliary heads hold untrained values and it cannot
+    resume training; ``has_uncertainty``: the uncertainty branch and its head were loaded (every
+    full stage-2 file, and inference-only files packed with them), so ``infer`` may ask for the map.
     """
 
     network: nn.Module
@@ -38,6 +40,7 @@ class LoadedModel:
     source: Path
     format: str = "safetensors"
     inference_only: bool = False
+    has_uncertainty: bool = True
 
 
 def _read_safetensors(path: Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
@@ -57,8 +60,9 @@ def load_into(
 ) -> bool:
     """Load ``state`` (authors' names) into ``network``; True if it was an inference-only subset.
 
-    Keys must match exactly, except that a file may lack *all* training-only keys (and only
-    those): then the load is non-strict for exactly that documented set.
+    Keys must match exactly, except that a file may lack *all* training-only keys, or all of them
+    but the uncertainty path (and only those): then the load is non-strict for exactly that
+    documented set. :func:`has_uncertainty_keys` tells the two apart.
     """
     expected = {k: tuple(v.shape) for k, v in network.state_dict().items()}
     # Keys that are not training-only come first, so that a clipped message still names them.
@@ -70,14 +74,15 @@ def load_into(
         if k in state and tuple(state[k].shape) != expected[k]
     ]
     dropped = [k for k in expected if training_only(k)]
-    inference_only = bool(missing) and allow_inference_only and sorted(missing) == sorted(dropped)
+    allowed = (sorted(dropped), sorted(k for k in dropped if not uncertainty_path(k)))
+    inference_only = bool(missing) and allow_inference_only and sorted(missing) in allowed
     if (missing and not inference_only) or unexpected or wrong:
         raise StateDictMismatchError(where, missing=missing, unexpected=unexpected, wrong_shape=wrong)
     result = network.load_state_dict(dict(state), strict=not inference_only)
     if inference_only:
         # load_state_dict reports in module names; translate back before checking the subset.
         reported = [to_authors(k, STAGE2_RULES) for k in result.missing_keys]
-        if result.unexpected_keys or not set(reported) <= set(dropped):
+        if result.unexpected_keys or not set(reported) <= set(missing):
             raise StateDictMismatchError(where, missing=reported, unexpected=result.unexpected_keys)
     return inference_only
 
@@ -121,7 +126,13 @@ def load_model(path: Path | str, *, map_location: str | torch.device = "cpu") ->
     inference_only = load_into(network, state, where, allow_inference_only=allow_subset)
     network.to(map_location)
     network.eval()
-    return LoadedModel(network, metadata, path, fmt, inference_only)
+    return LoadedModel(network, metadata, path, fmt, inference_only, has_uncertainty_keys(state, network))
+
+
+def has_uncertainty_keys(state: Mapping[str, torch.Tensor], network: nn.Module) -> bool:
+    """Whether ``state`` holds the whole uncertainty path of ``network`` (a stage-2 network)."""
+    needed = [k for k in network.state_dict() if uncertainty_path(k)]
+    return bool(needed) and all(k in state for k in needed)
 
 
 def _authors_metadata(state: Mapping[str, torch.Tensor], path: Path) -> ModelMetadata:

@@ -7,7 +7,9 @@ or more dimensions) as symmetric int8 with one fp32 scale per output channel::
     weight[c, ...] = int8[c, ...] * scale[c]        scale[c] = max |weight[c, ...]| / 127
 
 and everything else (BatchNorm parameters and statistics, biases, counters) as it was (fp32 /
-int64). It is always inference-only (no auxiliary heads). The safetensors header says all of
+int64). It is always inference-only (no foreground/background auxiliary heads); by default it
+keeps the uncertainty branch and its head (6.6 M parameters, about 6.7 MB), so that the app ranks
+its review queue by the model's own uncertainty (issue 20). The safetensors header says all of
 this under :data:`PACK_KEY` (scheme, the formula, the scale-key suffix, the packed keys), and
 :func:`meddisseg_core.checkpoint.load_model` dequantizes it to fp32 on load, so a packed file
 is used like any other. The recorded SHA-256 covers the tensors as stored (int8 and scales).
@@ -96,13 +98,20 @@ def unpack_tensors(
     return out
 
 
-def pack_model(path: Path | str, network: nn.Module, metadata: ModelMetadata) -> ModelMetadata:
-    """Write ``network``'s inference weights to ``path`` packed (see the module doc); atomic."""
+def pack_model(
+    path: Path | str, network: nn.Module, metadata: ModelMetadata, *, keep_uncertainty: bool = True
+) -> ModelMetadata:
+    """Write ``network``'s inference weights to ``path`` packed (see the module doc); atomic.
+
+    ``keep_uncertainty=False`` leaves the uncertainty path out too (the mask path only).
+    """
     path = Path(path)
     config = getattr(network, "config", None)
     if config is None:
         raise CheckpointError(f"{path}: pack_model needs a network built by build_network")
-    stored, description = pack_tensors(export_tensors(network, inference_only=True))
+    stored, description = pack_tensors(
+        export_tensors(network, inference_only=True, keep_uncertainty=keep_uncertainty)
+    )
     created = metadata.created or datetime.now(UTC).isoformat(timespec="seconds")
     notes = metadata.notes
     if "packed" not in notes:

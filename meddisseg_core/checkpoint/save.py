@@ -13,7 +13,7 @@ from meddisseg_core.atomic import atomic_write_bytes
 from meddisseg_core.checkpoint.digest import tensors_sha256
 from meddisseg_core.checkpoint.metadata import METADATA_KEY, ModelMetadata, metadata_to_json
 from meddisseg_core.errors import CheckpointError
-from meddisseg_core.nn import TRAINING_ONLY_PREFIXES
+from meddisseg_core.nn import TRAINING_ONLY_PREFIXES, UNCERTAINTY_PREFIXES
 
 
 def training_only(key: str) -> bool:
@@ -21,13 +21,26 @@ def training_only(key: str) -> bool:
     return key.startswith(TRAINING_ONLY_PREFIXES)
 
 
+def uncertainty_path(key: str) -> bool:
+    """True for the training-only keys that the uncertainty map needs at inference."""
+    return key.startswith(UNCERTAINTY_PREFIXES)
+
+
 def export_tensors(
-    network: nn.Module, *, dtype: torch.dtype | None = None, inference_only: bool = False
+    network: nn.Module,
+    *,
+    dtype: torch.dtype | None = None,
+    inference_only: bool = False,
+    keep_uncertainty: bool = False,
 ) -> dict[str, torch.Tensor]:
-    """The network's state dict (authors' key names) as CPU tensors ready for a file."""
+    """The network's state dict (authors' key names) as CPU tensors ready for a file.
+
+    ``inference_only`` drops the training-only keys; ``keep_uncertainty`` then still keeps the
+    uncertainty branch and its head, so that the file offers an uncertainty map.
+    """
     out: dict[str, torch.Tensor] = {}
     for key, value in network.state_dict().items():
-        if inference_only and training_only(key):
+        if inference_only and training_only(key) and not (keep_uncertainty and uncertainty_path(key)):
             continue
         tensor = value.detach().to("cpu")
         if dtype is not None and tensor.is_floating_point():

@@ -110,10 +110,14 @@ class Predictor:
     def has_uncertainty(self) -> bool:
         """Whether the network can produce an uncertainty map (stage 2 with its auxiliary heads).
 
-        A file saved inference-only has no trained uncertainty branch, so it offers none.
+        A file saved inference-only offers one only if it kept the uncertainty path (packed files
+        do since issue 20; older ones and ``inference_only`` saves do not).
         """
         config = getattr(self.network, "config", None)
-        return getattr(config, "stage", None) == 2 and not getattr(self.loaded, "inference_only", False)
+        if getattr(config, "stage", None) != 2:
+            return False
+        inference_only = getattr(self.loaded, "inference_only", False)
+        return bool(getattr(self.loaded, "has_uncertainty", not inference_only))
 
     # ------------------------------------------------------------------ prediction
 

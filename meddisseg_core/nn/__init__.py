@@ -11,7 +11,7 @@ from torch import nn
 from meddisseg_core.nn.config import NetworkConfig
 from meddisseg_core.nn.outputs import Inference, Stage1Output, Stage2Output
 from meddisseg_core.nn.stage1 import MedDisSegStage1
-from meddisseg_core.nn.stage2 import TRAINING_ONLY_PREFIXES, MedDisSegStage2
+from meddisseg_core.nn.stage2 import TRAINING_ONLY_PREFIXES, UNCERTAINTY_PREFIXES, MedDisSegStage2
 
 MedDisSegNetwork = MedDisSegStage1 | MedDisSegStage2
 
@@ -30,6 +30,7 @@ def is_network(obj: object) -> bool:
 
 __all__ = [
     "TRAINING_ONLY_PREFIXES",
+    "UNCERTAINTY_PREFIXES",
     "Inference",
     "MedDisSegNetwork",
     "MedDisSegStage1",

@@ -22,6 +22,10 @@ _GUIDE_SCALES = {4: 1, 3: 2, 2: 4, 1: 8}
 # state_dict key prefixes (authors' names) used only for training; an inference-only file may
 # omit them (see meddisseg_core.checkpoint).
 TRAINING_ONLY_PREFIXES = ("aux_head.", "decouple_layer.cbt_uc.")
+# The part of those that ``infer(with_uncertainty=True)`` runs: the uncertainty branch of the
+# decoupling layer and its auxiliary head. A shipped file may keep them (issue 20) so that the
+# review queue ranks by the model's own uncertainty rather than by the entropy of its mask.
+UNCERTAINTY_PREFIXES = ("decouple_layer.cbt_uc.", "aux_head.branch_uc.")
 
 
 class MedDisSegStage2(nn.Module):

@@ -52,10 +52,31 @@ def test_preflight_counts_the_tree_the_carried_pack_and_the_model_slot(tmp_path:
         rows = dict(preflight.rows(ROOT, [Path(".gpu-preflight-test")]))
         assert rows["carried .gpu-preflight-test/ (1 files)"] == 1000
         slot = next(v for k, v in rows.items() if k.startswith("model slot"))
-        assert slot >= preflight.MODEL_BUDGET
+        model = ROOT / preflight.MODEL_SLOT
+        assert slot == (model.stat().st_size if model.is_file() else preflight.MODEL_BUDGET)
+        scratch = dict(preflight.rows(ROOT, [Path(".gpu-preflight-test")], scratch=True))
+        assert next(v for k, v in scratch.items() if k.startswith("model slot")) == 0
         assert preflight.main(["--root", str(ROOT), "--carry", ".gpu-preflight-test"]) == 0
         printed = capsys.readouterr().out
         assert "total" in printed and "margin" in printed
     finally:
         (carried / "blob").unlink()
         carried.rmdir()
+
+
+def test_clinicdb_frames_go_to_train_only(kvasir_dir: Path, tmp_path: Path) -> None:
+    """Issue 20: ClinicDB's sequences are never split; every frame trains, val stays Kvasir-SEG's."""
+    datapack = _load("gpu_datapack")
+    clinicdb = kvasir_dir.parent / "CVC-ClinicDB"
+    out = tmp_path / "pack"
+    info = datapack.build(kvasir_dir, out, size=64, quality=80, limit=6, val_limit=2, clinicdb=clinicdb)
+    train = (out / "train.txt").read_text().split()
+    val = (out / "val.txt").read_text().split()
+    extra = [n for n in train if n.startswith(datapack.CLINICDB_PREFIX)]
+    assert len(extra) == 2 and len(train) == 8
+    assert not any(n.startswith(datapack.CLINICDB_PREFIX) for n in val)
+    assert val == (kvasir_dir / "val.txt").read_text().split()[:2]
+    assert info["train"]["clinicdb"] == 2 and "CVC-ClinicDB" in info["sources"]
+    assert "Bernal" in info["sources"]["CVC-ClinicDB"]["citation"]
+    for name in extra:
+        assert (out / "masks" / (Path(name).stem + ".png")).is_file()

@@ -44,6 +44,7 @@ def test_dry_run_writes_the_gpu_results(kvasir_dir: Path, tmp_path: Path) -> Non
         "PYTHON": sys.executable,
         "PYTHONPATH": str(blocker),
         "KVASIR_DIR": str(kvasir_dir),
+        "CLINICDB_DIR": str(kvasir_dir.parent / "CVC-ClinicDB"),
         "OMP_NUM_THREADS": "1",
         "TMPDIR": str(tmp_path),
     }
@@ -75,7 +76,13 @@ def test_dry_run_writes_the_gpu_results(kvasir_dir: Path, tmp_path: Path) -> Non
     assert card["metrics"]["packed"]["at_256"]["mdsc"] == pytest.approx(
         sum(v["dice_256"] for v in card["per_image"].values()) / 2, abs=1e-3
     )
-    assert "research and education only" in (out / "default.md").read_text()
+    card_text = (out / "default.md").read_text()
+    assert "research and education only" in card_text
+    # Issue 20: the profile of the step, ClinicDB in train with its citation, the head's ranking.
+    assert "1b. profile the training step" in log and "Self CPU" in log
+    assert card["data"]["train_by_source"]["clinicdb"] >= 1 and "Bernal" in card_text
+    assert set(card["uncertainty_ranking"]["scores"]) == {"entropy", "uncertainty head"}
+    assert "| uncertainty head |" in card_text
     models = tmp_path / "models"
     install = subprocess.run(
         [
@@ -98,4 +105,5 @@ def test_dry_run_writes_the_gpu_results(kvasir_dir: Path, tmp_path: Path) -> Non
 
     loaded = load_model(models / "default.safetensors")
     assert loaded.inference_only and loaded.metadata.name == "med-disseg-stage2-kvasir-default"
+    assert loaded.has_uncertainty  # the packed file keeps the uncertainty head (issue 20)
     assert (models / "default.md").is_file() and (models / "default.json").is_file()
