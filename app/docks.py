@@ -13,8 +13,15 @@ from PySide6.QtWidgets import QDockWidget, QFrame, QGroupBox, QMainWindow, QScro
 
 from .settings import read_layout, write_layout
 
+# The version of the saved dock layout. 1: the Jobs dock is a tab of the right column (before, it
+# spanned the bottom and, restored on a small screen, took half the canvas's height); a layout
+# saved by an older version is not restored, the window starts with the first layout instead.
+LAYOUT_VERSION = 1
+# A dock at the top or bottom edge (moved there by the user) never takes more of the height.
+MAX_EDGE_SHARE = 0.25
 # The size the window wants on a large screen; smaller screens get most of their free area.
 PREFERRED_SIZE = QSize(1400, 860)
+QWIDGETSIZE_MAX = (1 << 24) - 1
 SCREEN_SHARE = 0.92
 
 
@@ -102,11 +109,22 @@ def restore_layout(window: QMainWindow, settings: QSettings) -> bool:
     restored = geometry is not None and window.restoreGeometry(geometry)
     if not restored and screen is not None:
         window.setGeometry(first_geometry(screen.availableGeometry()))
-    return state is not None and window.restoreState(state)
+    return state is not None and window.restoreState(state, LAYOUT_VERSION)
 
 
 def save_layout(window: QMainWindow, settings: QSettings) -> None:
-    write_layout(settings, window.saveGeometry(), window.saveState())
+    write_layout(settings, window.saveGeometry(), window.saveState(LAYOUT_VERSION))
+
+
+def keep_off_the_canvas(window: QMainWindow, dock: QDockWidget) -> None:
+    """A dock docked at the top or bottom edge gets at most MAX_EDGE_SHARE of the window's height."""
+    area = window.dockWidgetArea(dock)
+    edges = (Qt.DockWidgetArea.TopDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea)
+    if dock.isFloating() or area not in edges:
+        dock.setMaximumHeight(QWIDGETSIZE_MAX)  # beside the canvas it may be as tall as the column
+        return
+    limit = int(window.height() * MAX_EDGE_SHARE)
+    dock.setMaximumHeight(max(limit, dock.minimumSizeHint().height()))
 
 
 def first_geometry(available: QRect) -> QRect:

@@ -31,7 +31,15 @@ from .control.models import ModelsControl
 from .control.proposals import ProposalController
 from .control.review import ReviewController
 from .control.workspace import Workspace
-from .docks import add_dock, build_docks, fit_to_screen, restore_layout, save_layout, share_column
+from .docks import (
+    add_dock,
+    build_docks,
+    fit_to_screen,
+    keep_off_the_canvas,
+    restore_layout,
+    save_layout,
+    share_column,
+)
 from .history_view import HistoryView
 from .model_windows import ModelWindows
 from .settings import Preferences, export_options, open_settings, read_preferences, write_preferences
@@ -123,12 +131,14 @@ class MainWindow(QMainWindow):
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.docks["history"] = add_dock(self, "history", "History", self.history.panel, right, scroll=False)
         self.tabifyDockWidget(self.docks["summary"], self.docks["history"])
-        self.docks["review"].raise_()
-        # Fine-tuning runs: shown when a job starts (pyqtgraph loads when the panel first shows).
+        # Fine-tuning runs: a tab beside Review and Summary, so it never takes the canvas's height;
+        # shown when a job starts (pyqtgraph loads when the panel first shows).
         self.jobs_panel = JobsPanel()
         self.docks["jobs"] = add_dock(
-            self, "jobs", "Jobs", self.jobs_panel, Qt.DockWidgetArea.BottomDockWidgetArea, scroll=False
+            self, "jobs", "Jobs", self.jobs_panel, Qt.DockWidgetArea.RightDockWidgetArea
         )
+        self.tabifyDockWidget(self.docks["summary"], self.docks["jobs"])
+        self.docks["review"].raise_()
         self.docks["jobs"].hide()
         self.model_windows = ModelWindows(
             self.models, self.finetune, self.jobs_panel, self.docks["jobs"], self
@@ -180,6 +190,10 @@ class MainWindow(QMainWindow):
         set_display_name(prefs.user_name)  # the audit log's name for this user ("": the OS user)
         self.exports.options = lambda: export_options(self.preferences())
         self._first_layout = not restore_layout(self, self.settings)
+        jobs = self.docks["jobs"]
+        keep_off_the_canvas(self, jobs)
+        jobs.dockLocationChanged.connect(lambda _area: keep_off_the_canvas(self, jobs))
+        jobs.topLevelChanged.connect(lambda _floating: keep_off_the_canvas(self, jobs))
 
     # -- the canvas (built when first needed) -------------------------------------
     @property

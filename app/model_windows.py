@@ -57,12 +57,16 @@ class ModelWindows(QObject):
         jobs_panel.cancelRequested.connect(finetune.cancel)
         finetune.jobBegan.connect(self._job_began)
         finetune.jobPoints.connect(jobs_panel.show_points)
+        finetune.jobBatches.connect(jobs_panel.show_batches)
+        finetune.resultText.connect(jobs_panel.show_result)
+        finetune.jobRestored.connect(jobs_panel.show_record)
         finetune.jobProgress.connect(jobs_panel.show_progress)
         finetune.jobStatus.connect(jobs_panel.show_status)
         finetune.jobLog.connect(jobs_panel.show_log)
         finetune.jobEnded.connect(jobs_panel.end)
         finetune.resultReady.connect(self._compare)
         finetune.estimated.connect(self._estimated)
+        finetune.measuring.connect(self._measuring)
 
     def close(self) -> None:
         """Close the open dialogs (window close): a top-level dialog would keep the app running."""
@@ -152,7 +156,13 @@ class ModelWindows(QObject):
             info.devices,
             self.parent_widget,
         )
+        remembered = self.finetune.remembered_dialog()
+        if remembered is not None:
+            dialog.restore(remembered)
         dialog.measureRequested.connect(self.finetune.measure)
+        # Closing it either way ends a running estimate and keeps the values for next time.
+        dialog.finished.connect(lambda _code: self.finetune.stop_measuring())
+        dialog.finished.connect(lambda _code: self.finetune.remember_dialog(dialog.values()))
         dialog.accepted.connect(lambda: self.finetune.start(dialog.settings()))
         self.finetune_dialog = dialog
         dialog.open()
@@ -162,6 +172,11 @@ class ModelWindows(QObject):
     def _estimated(self, text: str, seconds_per_epoch: float | None) -> None:
         if self.finetune_dialog is not None:
             self.finetune_dialog.show_estimate(text, seconds_per_epoch)
+
+    @Slot(str, float)
+    def _measuring(self, text: str, fraction: float) -> None:
+        if self.finetune_dialog is not None:
+            self.finetune_dialog.show_measuring(text, fraction)
 
     @Slot(str)
     def _job_began(self, title: str) -> None:

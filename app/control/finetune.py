@@ -22,6 +22,7 @@ what to show, through signals.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Callable
@@ -36,6 +37,8 @@ from meddisseg_studio.workers.threads import BUDGET, ThreadBudget
 
 from .child import ChildCommand
 from .errors import guarded
+from .finetune_record import LAST_JOB, corrected_keys, job_record, trained_before
+from .finetune_result import FineTuneResult, summary_text
 from .finetune_settings import SCRATCH, FineTuneSettings
 from .finetune_speed import SpeedProbe, estimate_args
 from .models import ModelsControl, approved_keys
@@ -45,10 +48,9 @@ if TYPE_CHECKING:  # the models package imports torch: not at start-up
     from meddisseg_core.models.jobrun import FineTuneRun, JobOutcome
     from meddisseg_core.models.record import ModelRecord
 
-    from .finetune_result import FineTuneResult
-
 log = logging.getLogger(__name__)
 POLL_MS = 300
+DIALOG_SETTINGS = "dialog.json"  # the fine-tune dialog's last values, in <state>/finetune
 STOP_GRACE_MS = 10_000  # after a cancel, the job gets this long to stop by itself
 
 
@@ -76,13 +78,17 @@ class FineTuneInfo(NamedTuple):
 class FineTuneControl(QObject):
     jobBegan = Signal(str)  # title
     jobPoints = Signal(object)  # the run's epoch points so far
+    jobBatches = Signal(object)  # the run's batch points so far (live, between epoch ends)
     jobProgress = Signal(int, int, object, object)  # epoch, epochs, images/s, ETA seconds
     jobStatus = Signal(str)
     jobLog = Signal(str)
     jobEnded = Signal(str)
     # before/after result, current model's name, the new record: the window asks which to keep
     resultReady = Signal(object, str, object)
+    resultText = Signal(str)  # the verdict, for the Jobs panel
+    jobRestored = Signal(object)  # the folder's last job (a dict, see job_record), after a restart
     estimated = Signal(str, object)  # the dialog's speed estimate (text, seconds per epoch)
+    measuring = Signal(str, float)  # the estimate's progress (what is timed, fraction of its time)
     message = Signal(str)
 
     def __init__(self, models: ModelsControl, parent: QObject | None = None) -> None:
@@ -100,6 +106,8 @@ class FineTuneControl(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self._tick)
+        self._title = ""
+        self.workspace.projectOpened.connect(self._restore_last_job)
 
     @property
     def busy(self) -> bool:
@@ -164,7 +172,34 @@ class FineTuneControl(QObject):
             self.speed.deleteLater()
         self.speed = SpeedProbe(len(approved), self)
         self.speed.estimated.connect(self.estimated)
+        self.speed.progress.connect(self.measuring)
         self.speed.start(estimate_args(settings, base, size, network, images))
+
+    @Slot()
+    def stop_measuring(self) -> None:
+        """The dialog closed (Start or Cancel): the estimate's child process (group) ends now."""
+        if self.speed is not None:
+            self.speed.kill()
+
+    # -- the dialog's settings, kept per folder ---------------------------------------------
+    def remember_dialog(self, values: dict) -> None:
+        from meddisseg_core.atomic import atomic_write_text
+
+        try:
+            atomic_write_text(self._folder() / DIALOG_SETTINGS, json.dumps(values) + "\n")
+        except (OSError, MedDisSegError) as exc:
+            log.warning("the fine-tune dialog's settings were not kept: %s", exc)
+
+    def remembered_dialog(self) -> dict | None:
+        project = self.workspace.project
+        if project is None:
+            return None
+        path = Path(project.state_dir) / "finetune" / DIALOG_SETTINGS
+        try:
+            values = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return values if isinstance(values, dict) else None
 
     # -- starting and following a job ---------------------------------------------------
     @guarded("start the fine-tuning job")
@@ -180,7 +215,14 @@ class FineTuneControl(QObject):
         project = self.workspace.project
         self.workspace.flush()
         approved = approved_keys(project)
-        held = choose_held_out(folder / FILE_NAME, approved, settings.held_out_fraction)
+        corrected = corrected_keys(project, approved)
+        held = choose_held_out(
+            folder / FILE_NAME,
+            approved,
+            settings.held_out_fraction,
+            corrected=corrected,
+            trained=trained_before(folder / "jobs"),
+        )
         train, held_out = partition(held, approved)
         if len(train) < 2 or not held_out:
             raise MedDisSegError(
@@ -205,6 +247,7 @@ class FineTuneControl(QObject):
             # With several GPUs each rank picks its own (LOCAL_RANK), so no index is given.
             device="cuda" if settings.nproc_per_node > 1 else settings.device,
             nproc_per_node=settings.nproc_per_node,
+            corrected_images=tuple(k for k in (*train, *held_out) if k in corrected),
         )
         images = {k: ApprovedImage(project.entry(k).path, project.load_mask(k)) for k in (*train, *held_out)}
         spec, job_dir = create_job(folder / "jobs", spec, base_file, images)
@@ -215,9 +258,11 @@ class FineTuneControl(QObject):
             self._release = self.budget.claim(threads * settings.nproc_per_node)
         self.last_result = None
         base = record.name if record is not None else "a new network"
-        self.jobBegan.emit(
-            f"Fine-tuning {base} on {len(train)} image(s), {len(held_out)} held out — job {spec.job_id}"
+        self._title = (
+            f"Fine-tuning {base} on {len(train)} image(s), {len(held_out)} held out "
+            f"({len(set(held_out) & set(corrected))} corrected) — job {spec.job_id}"
         )
+        self.jobBegan.emit(self._title)
         self.message.emit(f"Fine-tuning started in the background (job folder {job_dir})")
         self.timer.start()
 
@@ -244,10 +289,21 @@ class FineTuneControl(QObject):
             log.error("job events unreadable: %s", exc)
             run.force_stop()
         self.jobPoints.emit(list(run.points))
-        if run.points:
+        self.jobBatches.emit(list(run.batches))
+        batch = run.batches[-1] if run.batches else None
+        # A budget run's epochs are only a bound (it stops on time): 0 says "no known count".
+        epochs = 0 if run.spec.time_budget_s else run.spec.epochs
+        of = f" of {epochs}" if epochs else ""
+        if batch is not None:
+            self.jobProgress.emit(batch.epoch, epochs, run.images_per_s(), run.eta_s())
+            self.jobStatus.emit(f"Training: epoch {batch.epoch}{of}, batch {batch.batch} of {batch.batches}")
+        elif run.points:
             last = run.points[-1]
-            self.jobProgress.emit(last.epoch, run.spec.epochs, last.images_per_s, run.eta_s())
-            self.jobStatus.emit(f"Training: epoch {last.epoch} of {run.spec.epochs} done")
+            self.jobProgress.emit(last.epoch, epochs, run.images_per_s(), run.eta_s())
+            self.jobStatus.emit(f"Training: epoch {last.epoch}{of} done")
+        elif run.started_event is not None:
+            device = run.started_event.get("device", "")
+            self.jobStatus.emit(f"Training started on {device}: the first batch is running…")
         self.jobLog.emit(run.log_tail())
         if run.outcome is not None:
             self.timer.stop()
@@ -267,9 +323,9 @@ class FineTuneControl(QObject):
             self.finisher.start()
             return
         self.run = None
-        self.jobEnded.emit(
-            f"Job {outcome.state}: {outcome.message.splitlines()[0] if outcome.message else ''}"
-        )
+        ended = f"Job {outcome.state}: {outcome.message.splitlines()[0] if outcome.message else ''}"
+        self.jobEnded.emit(ended)
+        self._keep_record(run, ended, None)
         if outcome.state == "cancelled":
             self.message.emit("Fine-tuning cancelled; the current model is unchanged")
             return
@@ -287,6 +343,8 @@ class FineTuneControl(QObject):
         if code != 0 or run is None:
             tail = "\n".join(output.strip().splitlines()[-12:])
             self.jobEnded.emit("Comparing before and after failed")
+            if run is not None:
+                self._keep_record(run, "Comparing before and after failed", None)
             self.errors.error(
                 "Fine-tuning failed",
                 f"The comparison did not finish:\n{tail}\n\nThe current model is unchanged.",
@@ -297,11 +355,37 @@ class FineTuneControl(QObject):
         self.last_result = result
         new = self.models.registry.get(result["new_id"])
         current = self.models.current.name if self.models.current is not None else "no model"
-        self.jobEnded.emit(
-            f"Done: held-out Dice {result['before']['dice']:.3f} → {result['after']['dice']:.3f} "
-            f"({result['difference']['dice']:+.3f}); the new model is saved as {new.id}"
-        )
+        ended = f"Done; the new model is saved as {new.id}"
+        self.jobEnded.emit(ended)
+        self.resultText.emit(summary_text(result))
+        self._keep_record(run, ended, result)
         self.resultReady.emit(result, current, new)
+
+    # -- the folder's last job, kept across restarts -------------------------------------
+    def _keep_record(self, run: FineTuneRun, status: str, result: FineTuneResult | None) -> None:
+        """Write the job's curves, status and result to the folder's state (never fatal)."""
+        from meddisseg_core.atomic import atomic_write_text
+
+        record = job_record(run, self._title, status, result)
+        try:
+            atomic_write_text(self._folder() / LAST_JOB, json.dumps(record) + "\n")
+        except (OSError, MedDisSegError) as exc:
+            log.warning("the last job's record was not kept: %s", exc)
+
+    @Slot()
+    def _restore_last_job(self) -> None:
+        project = self.workspace.project
+        if project is None or self.busy:
+            return
+        path = Path(project.state_dir) / "finetune" / LAST_JOB
+        record: object = {}  # none: the panel shows that no job has run (for this folder)
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError) as exc:
+            log.warning("%s: the last job's record is unreadable: %s", path, exc)
+        self.jobRestored.emit(record if isinstance(record, dict) else {})
 
     def decide(self, choice: str, new: ModelRecord) -> None:
         """The user's answer to the before/after comparison: "new" makes the new model current."""
@@ -317,9 +401,10 @@ class FineTuneControl(QObject):
         if project is None:
             return
         result = self.last_result
-        scores = {}
-        if result is not None and result.get("new_id") == new.id:
-            scores = {"dice_before": result["before"]["dice"], "dice_after": result["after"]["dice"]}
+        scores: dict[str, object] = {}
+        if result is not None and result.get("new_id") == new.id:  # the held-out Dice, when recorded
+            before, after = result.get("before") or {}, result.get("after") or {}
+            scores = {"dice_before": before.get("dice"), "dice_after": after.get("dice")}
         project.record_quietly(
             project.event(
                 audit.MODEL,

@@ -1,7 +1,8 @@
 """Before and after a fine-tune, side by side; the user decides which model becomes current.
 
-The default button is the better model (on held-out Dice); a worse new model stays in the
-registry but is never made current by default.
+The default button is the better model by the verdict: Dice on the held-out images the person
+corrected (with enough of them); the ones accepted unedited are shown apart, as a no-regression
+check. A worse new model stays in the registry but is never made current by default.
 """
 
 from __future__ import annotations
@@ -23,6 +24,31 @@ if TYPE_CHECKING:
     from ..control.finetune_result import FineTuneResult
 
 
+def _cells(group: dict, key: str) -> tuple[str, str, str]:
+    old, new = group["before"][key], group["after"][key]
+    if old is None or new is None:
+        return ("–", "–", "–")
+    return (f"{old:.4f}", f"{new:.4f}", f"{new - old:+.4f}")
+
+
+def compare_rows(result: FineTuneResult) -> list[tuple[str, tuple[str, str, str]]]:
+    """(row label, (current, new, difference)) of the table: the corrected images first (the
+    verdict), then the accepted ones (agreement), then all held-out images together."""
+    rows = []
+    for name, label in (("corrected", "corrected by you"), ("accepted", "accepted unedited")):
+        group = result.get(name)
+        if group:
+            count = len(group["images"])
+            rows.append((f"Dice, {label} ({count})", _cells(group, "dice")))
+            if name == "corrected":
+                rows.append((f"IoU, {label} ({count})", _cells(group, "iou")))
+    every = {"before": result["before"], "after": result["after"]}
+    rows.append((f"Dice, all held-out ({len(result['images'])})", _cells(every, "dice")))
+    if "corrected" not in result:  # a result written before the groups existed
+        rows.append((f"IoU, all held-out ({len(result['images'])})", _cells(every, "iou")))
+    return rows
+
+
 class CompareDialog(QDialog):
     """``choice()`` is "new" or "current" after the dialog closes (closing = keep the current)."""
 
@@ -31,29 +57,31 @@ class CompareDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Fine-tuning finished: before and after")
-        before, after, diff = result["before"], result["after"], result["difference"]
         better = bool(result["after_is_better"])
         images = len(result["images"])
+        corrected = result.get("corrected")
+        count = len(corrected["images"]) if corrected else 0
         intro = QLabel(
             f"Both models proposed masks for the {images} held-out approved image(s), which were not "
-            f"trained on, and were scored against your approved masks ({result['protocol']})."
+            f"trained on. The verdict rests on the {count} of them whose mask you corrected; the ones you "
+            f"accepted unedited only check that the new model still agrees with them ({result['protocol']})."
         )
         intro.setWordWrap(True)
-        self.table = QTableWidget(2, 3)
+        rows = compare_rows(result)
+        self.table = QTableWidget(len(rows), 3)
         self.table.setHorizontalHeaderLabels([f"current: {current_name}", f"new: {new_name}", "difference"])
-        self.table.setVerticalHeaderLabels(["Dice", "IoU"])
-        scores = ((before["dice"], after["dice"], diff["dice"]), (before["iou"], after["iou"], diff["iou"]))
-        for row, (old, new, gain) in enumerate(scores):
-            values = (f"{old:.4f}", f"{new:.4f}", f"{gain:+.4f}")
+        self.table.setVerticalHeaderLabels([label for label, _values in rows])
+        for row, (_label, values) in enumerate(rows):
             for column, text in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
-        verdict = (
+        verdict = result.get("verdict_text") or (
             "The new model is better on the held-out images."
             if better
-            else "The new model is not better on the held-out images: keeping the current one is suggested. "
-            "The new model stays in the registry (Model > Switch model…)."
+            else "The new model is not better on the held-out images: keeping the current one is suggested."
         )
+        if not better:
+            verdict += " The new model stays in the registry (Model > Switch model…)."
         self.verdict = QLabel(verdict)
         self.verdict.setWordWrap(True)
         self.use_new = QPushButton("Use the new model")

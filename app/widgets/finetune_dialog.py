@@ -2,7 +2,9 @@
 
 It refuses (Start disabled, with the reason in red) when too few images are approved. The
 duration estimate comes from a few timed training steps that the controller measures in a
-child process (``measureRequested``), never from a guess.
+child process (``measureRequested``), never from a guess; a progress bar follows it. A time
+budget never waits for it: the trainer itself stops on time. The values are kept per folder
+(:meth:`values` / :meth:`restore`).
 """
 
 # ruff: noqa: N815 - Qt signal names are camelCase, as in Qt
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -37,6 +40,9 @@ if TYPE_CHECKING:  # the models package imports torch: not at start-up
     from meddisseg_core.models.record import ModelRecord
 
 __all__ = ["SCRATCH", "FineTuneDialog", "FineTuneSettings"]
+
+# A budget run started before the speed is known: an upper bound only (the trainer stops on time).
+BUDGET_MAX_EPOCHS = 1000
 
 
 class FineTuneDialog(QDialog):
@@ -104,6 +110,9 @@ class FineTuneDialog(QDialog):
         self.measure = QPushButton("Measure speed")
         self.estimate = QLabel("Not measured yet: a few real training steps are timed in the background.")
         self.estimate.setWordWrap(True)
+        self.measure_progress = QProgressBar()
+        self.measure_progress.setRange(0, 100)
+        self.measure_progress.setVisible(False)
         self.refusal = QLabel("")
         self.refusal.setStyleSheet("color: #c0392b;")
         self.refusal.setWordWrap(True)
@@ -131,6 +140,7 @@ class FineTuneDialog(QDialog):
         measure.addWidget(self.measure)
         measure.addWidget(self.estimate, 1)
         form.addRow("Estimate", measure)
+        form.addRow("", self.measure_progress)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -160,15 +170,14 @@ class FineTuneDialog(QDialog):
         self._update_start()
 
     def _budget_toggled(self) -> None:
-        # A time budget becomes epochs only through a measured speed.
+        # The estimate helps to read a budget in epochs, but a budget run never waits for it:
+        # the trainer stops on time by itself.
         if self.by_budget.isChecked() and self.seconds_per_epoch is None:
             self.measureRequested.emit(self.settings())
         self._update_start()
 
     def _update_start(self) -> None:
-        waiting = self.by_budget.isChecked() and self.seconds_per_epoch is None
-        self.start_button.setEnabled(self.enough and not waiting)
-        self.start_button.setToolTip("measuring the speed first…" if waiting and self.enough else "")
+        self.start_button.setEnabled(self.enough)
 
     def _record(self) -> ModelRecord | None:
         return next((r for r in self.bases if r.id == self.base.currentData()), None)
@@ -191,7 +200,15 @@ class FineTuneDialog(QDialog):
     def show_estimate(self, text: str, seconds_per_epoch: float | None) -> None:
         self.seconds_per_epoch = seconds_per_epoch
         self.estimate.setText(text)
+        if seconds_per_epoch is not None or not text.startswith("Measuring"):
+            self.measure_progress.setVisible(False)
         self._refresh_estimate()
+
+    def show_measuring(self, text: str, fraction: float) -> None:
+        """The estimate's progress: what is being timed now, and how much of its time is used."""
+        self.measure_progress.setVisible(True)
+        self.measure_progress.setValue(round(100 * fraction))
+        self.measure_progress.setFormat(f"{text} (%p %)")
 
     def _refresh_estimate(self) -> None:
         if hasattr(self, "start_button") and hasattr(self, "enough"):
@@ -203,9 +220,54 @@ class FineTuneDialog(QDialog):
         self.estimate.setToolTip(f"about {total / 60:.1f} min for {epochs} epoch(s)")
 
     def epochs_to_run(self) -> int:
-        if self.by_budget.isChecked() and self.seconds_per_epoch:
-            return max(1, int(self.budget.value() * 60 // self.seconds_per_epoch))
+        """Epochs of the job. With a time budget, an upper bound: the trainer stops on time (so a
+        measured speed gives the epochs that fit, with room for a faster machine than measured)."""
+        if self.by_budget.isChecked():
+            if self.seconds_per_epoch:
+                return max(1, 2 * int(self.budget.value() * 60 // self.seconds_per_epoch) + 1)
+            return BUDGET_MAX_EPOCHS
         return self.epochs.value()
+
+    # -- kept per folder ---------------------------------------------------------------
+    def values(self) -> dict[str, object]:
+        """What the user set, to restore when the dialog opens again."""
+        return {
+            "base_id": self.base.currentData(),
+            "stage": self.stage.currentData(),
+            "epochs": self.epochs.value(),
+            "budget_min": self.budget.value(),
+            "by_budget": self.by_budget.isChecked(),
+            "scope": "decoder" if self.scope_decoder.isChecked() else "all",
+            "device": self.device.currentData(),
+            "all_gpus": self.all_gpus.isChecked(),
+            "batch_size": self.batch.value(),
+            "held_out": self.held_out.value(),
+        }
+
+    def restore(self, values: dict) -> None:
+        """Put back :meth:`values`; what no longer applies (a removed model, a gone GPU) is skipped."""
+
+        def pick(combo: QComboBox, data: object) -> None:
+            index = combo.findData(data)
+            if index >= 0:
+                combo.setCurrentIndex(index)
+
+        def number(key: str, default: float) -> float:
+            value = values.get(key, default)
+            return float(value) if isinstance(value, (int, float)) else default
+
+        pick(self.base, values.get("base_id"))
+        pick(self.stage, values.get("stage"))
+        pick(self.device, values.get("device"))
+        self.epochs.setValue(int(number("epochs", self.epochs.value())))
+        self.budget.setValue(number("budget_min", self.budget.value()))
+        self.batch.setValue(int(number("batch_size", self.batch.value())))
+        if self.held_out.isEnabled():
+            self.held_out.setValue(number("held_out", self.held_out.value()))
+        (self.scope_decoder if values.get("scope") == "decoder" else self.scope_all).setChecked(True)
+        self.all_gpus.setChecked(bool(values.get("all_gpus", False)))
+        # Last: choosing a budget may ask for a measurement of the settings now on screen.
+        (self.by_budget if values.get("by_budget") else self.by_epochs).setChecked(True)
 
     def settings(self) -> FineTuneSettings:
         several = self.gpu_count > 1 and self.all_gpus.isEnabled() and self.all_gpus.isChecked()

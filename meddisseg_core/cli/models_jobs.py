@@ -37,6 +37,14 @@ def add_parsers(commands: Any) -> None:
     estimate.add_argument("--batch-size", type=int, default=4)
     estimate.add_argument("--device", default="cpu")
     estimate.add_argument("--steps", type=int, default=3)
+    estimate.add_argument(
+        "--max-seconds", type=float, default=15.0, help="answer within about this long (default 15)"
+    )
+    estimate.add_argument(
+        "--progress",
+        action="store_true",
+        help='print {"progress": TEXT, "fraction": F} lines before the result',
+    )
     estimate.add_argument("--images", type=Path, nargs="*", default=[], help="real images for the batch")
     estimate.set_defaults(func=run_estimate)
 
@@ -72,12 +80,22 @@ def run_finish_job(args: argparse.Namespace) -> int:
         print(json.dumps(read_result(result.result_path.parent), indent=1))
         return 0
     c = result.comparison
-    print(f"held-out images: {len(c.images)}")
+    print(f"held-out images: {len(c.images)} ({len(c.corrected)} corrected by a person)")
     print(f"before ({c.before.dice:.4f} Dice, {c.before.iou:.4f} IoU)")
     print(f"after  ({c.after.dice:.4f} Dice, {c.after.iou:.4f} IoU)")
     print(f"difference {c.dice_gain:+.4f} Dice, {c.iou_gain:+.4f} IoU")
+    for name, keys in (("corrected", c.corrected), ("accepted unedited", c.accepted)):
+        group = c.group(keys)
+        before, after = group["before"]["dice"], group["after"]["dice"]  # type: ignore[index]
+        if before is not None and after is not None:
+            print(f"{name}: {len(keys)} image(s), Dice {before:.4f} -> {after:.4f}")
+    print(f"verdict: {c.verdict_text()}")
     print(f"registered {result.record.id} (parent {result.record.parent})")
     return 0
+
+
+def _print_progress(text: str, fraction: float) -> None:
+    print(json.dumps({"progress": text, "fraction": round(fraction, 3)}), flush=True)
 
 
 def run_estimate(args: argparse.Namespace) -> int:
@@ -99,6 +117,8 @@ def run_estimate(args: argparse.Namespace) -> int:
         device=args.device,
         steps=args.steps,
         images=args.images,
+        max_seconds=args.max_seconds,
+        progress=_print_progress if args.progress else None,
     )
-    print(json.dumps(estimate._asdict()))
+    print(json.dumps(estimate._asdict()), flush=True)
     return 0

@@ -65,6 +65,7 @@ def finish_job(spec_path: Path, registry: ModelRegistry | None = None, *, device
         held_out_items(job_dir, spec.held_out_images),
         device=device,
         threshold=spec.threshold,
+        corrected=spec.corrected_images,
     )
     trained = load_model(candidate)
     if base is not None:
@@ -98,6 +99,7 @@ def finish_job(spec_path: Path, registry: ModelRegistry | None = None, *, device
             "iou": comparison.after.iou,
             "dice_before": comparison.before.dice,
             "iou_before": comparison.before.iou,
+            **_group_values(comparison),
         },
         folder=spec.source_folder,
         images=spec.held_out_images,
@@ -118,6 +120,13 @@ def finish_job(spec_path: Path, registry: ModelRegistry | None = None, *, device
     atomic_write_text(result_path, json.dumps(result, indent=1) + "\n")
     model_path.unlink()  # the registry holds its own copy
     return JobResult(record, comparison, result_path)
+
+
+def _group_values(comparison: Comparison) -> dict[str, float]:
+    """The corrected group's scores for the record (numbers only: an empty group is left out)."""
+    group = comparison.group(comparison.corrected)
+    values = {"dice_corrected": group["after"]["dice"], "dice_corrected_before": group["before"]["dice"]}  # type: ignore[index]
+    return {k: float(v) for k, v in values.items() if v is not None}
 
 
 def read_result(job_dir: Path) -> dict[str, object]:

@@ -26,9 +26,28 @@ EXIT_MEANINGS = {2: "could not start", 3: "training failed", 4: "cancelled", 130
 
 class EpochPoint(NamedTuple):
     epoch: int
-    loss: float | None
+    loss: float | None  # the trainer's total (can be negative: it includes the dispersive term)
     val_dice: float | None
     images_per_s: float | None
+    segmentation: float | None = None  # the segmentation part of the loss (Dice + BCE), >= 0
+
+
+class BatchPoint(NamedTuple):
+    """One ``batch_end`` event (see docs/EVENTS.md)."""
+
+    step: int
+    epoch: int  # the epoch in progress, 1-based
+    batch: int
+    batches: int
+    loss: float | None  # total, as the trainer reports it
+    segmentation: float | None
+    images_per_s: float | None
+    time: float | None  # the event's time stamp (s since the epoch)
+
+
+def _segmentation(train: dict[str, Any]) -> float | None:
+    value = train.get("mask", train.get("dicebce"))
+    return float(value) if isinstance(value, (int, float)) else None
 
 
 class JobOutcome(NamedTuple):
@@ -58,6 +77,8 @@ class FineTuneRun:
         # One command line for every case: with several GPUs it goes through torchrun.
         self.process.command = spec.command(self.job_dir, python)
         self.points: list[EpochPoint] = []
+        self.batches: list[BatchPoint] = []
+        self.started_event: dict[str, Any] | None = None
         self.outcome: JobOutcome | None = None
         self.stop_requested = False
         self.started_at: float | None = None
@@ -92,11 +113,30 @@ class FineTuneRun:
         kind = event.get("type")
         if kind == "started":
             self._first_event_time = _event_time(event)
+            self.started_event = event
+        elif kind == "batch_end":
+            loss = event.get("loss") or {}
+            self.batches.append(
+                BatchPoint(
+                    int(event["step"]),
+                    int(event["epoch"]),
+                    int(event["batch"]),
+                    int(event["batches"]),
+                    loss.get("total"),
+                    loss.get("segmentation"),
+                    event.get("images_per_s"),
+                    _event_time(event),
+                )
+            )
         elif kind == "epoch_end":
             train, val = event.get("train") or {}, event.get("val") or {}
             self.points.append(
                 EpochPoint(
-                    int(event["epoch"]), train.get("total"), val.get("mdsc"), event.get("images_per_s")
+                    int(event["epoch"]),
+                    train.get("total"),
+                    val.get("mdsc"),
+                    event.get("images_per_s"),
+                    _segmentation(train),
                 )
             )
             stamp = _event_time(event)
@@ -104,12 +144,34 @@ class FineTuneRun:
                 self._epoch_times.append(stamp)
 
     def eta_s(self) -> float | None:
-        """Seconds left, from the mean epoch duration so far (None before the first epoch ends)."""
-        if not self._epoch_times or self._first_event_time is None:
+        """Seconds left, from the time per batch so far (None before the first batch ends).
+
+        Before any batch event (a trainer older than ``batch_end``) it falls back to the mean
+        epoch duration."""
+        if self._first_event_time is None:
+            return None
+        last = self.batches[-1] if self.batches else None
+        if self.spec.time_budget_s:  # the trainer stops on time: what is left of the budget
+            stamp = last.time if last is not None else (self._epoch_times or [None])[-1]
+            if stamp is None:
+                return self.spec.time_budget_s
+            return max(0.0, self.spec.time_budget_s - (stamp - self._first_event_time))
+        if last is not None and last.time is not None and last.batches:
+            done = (last.epoch - 1) * last.batches + last.batch
+            total = self.spec.epochs * last.batches
+            per_batch = (last.time - self._first_event_time) / max(done, 1)
+            return max(0.0, per_batch * (total - done))
+        if not self._epoch_times:
             return None
         done = len(self._epoch_times)
         per_epoch = (self._epoch_times[-1] - self._first_event_time) / done
         return max(0.0, per_epoch * (self.spec.epochs - self.points[-1].epoch))
+
+    def images_per_s(self) -> float | None:
+        """The latest measured training speed (the batch events', else the last epoch's)."""
+        if self.batches and self.batches[-1].images_per_s:
+            return self.batches[-1].images_per_s
+        return self.points[-1].images_per_s if self.points else None
 
     def log_tail(self, lines: int = 15) -> str:
         try:

@@ -57,6 +57,9 @@ class FineTuneSpec:
     threshold: float = 0.5
     seed: int = 0
     created: str = ""
+    # The keys (train and held out) whose approved mask a person corrected; the before/after
+    # verdict rests on the held-out ones (docs/FINETUNE.md). Empty in specs older than this field.
+    corrected_images: tuple[str, ...] = ()
     version: int = SPEC_VERSION
 
     def __post_init__(self) -> None:
@@ -68,6 +71,8 @@ class FineTuneSpec:
             raise ConfigError("a fine-tuning job needs at least one held-out image (before/after)")
         if set(self.train_images) & set(self.held_out_images):
             raise ConfigError("held-out images must not be trained on")
+        if set(self.corrected_images) - set(self.train_images) - set(self.held_out_images):
+            raise ConfigError("corrected_images must be among the train and held-out images")
         if self.epochs < 1 or self.batch_size < 1 or self.nproc_per_node < 1:
             raise ConfigError("epochs, batch_size and nproc_per_node must be >= 1")
         if self.nproc_per_node > 1 and self.device not in ("cuda", "auto"):
@@ -79,8 +84,13 @@ class FineTuneSpec:
             raise ConfigError(f"image_size must be a multiple of 16, got {self.image_size}")
 
     def train_config(self) -> dict[str, Any]:
-        """The TrainConfig table of the run (see meddisseg_core.train.config)."""
+        """The TrainConfig table of the run (see meddisseg_core.train.config).
+
+        With a time budget the trainer stops on time by itself (``epochs`` only bounds it), so a
+        job never waits for a speed measurement to know how many epochs fit."""
+        budget = {"time_budget": {"seconds": self.time_budget_s}} if self.time_budget_s else {}
         return {
+            **budget,
             "stage": self.stage,
             "network": self.network,
             "epochs": self.epochs,

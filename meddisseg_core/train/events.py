@@ -15,7 +15,17 @@ from pathlib import Path
 from typing import Any, TextIO
 
 PROTOCOL_VERSION = 1
-EVENT_TYPES = ("started", "epoch_end", "checkpoint", "warning", "finished", "failed", "cancelled")
+# ``batch_end`` came later in version 1: a reader ignores types it does not know.
+EVENT_TYPES = (
+    "started",
+    "batch_end",
+    "epoch_end",
+    "checkpoint",
+    "warning",
+    "finished",
+    "failed",
+    "cancelled",
+)
 
 
 def _jsonable(value: Any) -> Any:

@@ -23,6 +23,7 @@ from meddisseg_core.config import to_dict
 from meddisseg_core.data import open_dataset
 from meddisseg_core.errors import MedDisSegError
 from meddisseg_core.train import setup
+from meddisseg_core.train.batch_events import BatchReporter
 from meddisseg_core.train.budget import Clock, TimeSchedule
 from meddisseg_core.train.distributed import DistContext, any_rank, init_distributed, shutdown_distributed
 from meddisseg_core.train.events import EventWriter
@@ -196,6 +197,9 @@ class Trainer(OptimiseMixin, RunFilesMixin):
         reason: str | None = None
         show = self.config.progress and self.ctx.is_main and sys.stderr.isatty()
         bar = tqdm(total=len(self.loaders.train), desc=f"epoch {epoch + 1}", disable=not show, leave=False)
+        report = BatchReporter(
+            self.events, stage=self.config.stage, epoch=epoch + 1, batches=len(self.loaders.train)
+        )
         try:
             tick: float | None = None
             for x, y, y_bg in self.loaders.train:
@@ -217,6 +221,8 @@ class Trainer(OptimiseMixin, RunFilesMixin):
                 scalars = self._train_step(x, y, y_bg)
                 self.progress.batches_in_epoch += 1
                 bar.update(1)
+                trained = 0 if scalars is None else x.shape[0] * self.ctx.world_size
+                report.step(self.progress.batches_in_epoch, self.progress.step, trained, scalars)
                 if scalars is None:
                     streak = self._handle_skip(streak + 1)
                     continue

@@ -34,7 +34,9 @@ def test_finetune_loop(qtbot, window, setup) -> None:
 
     # Before/after on the held-out images, and the registry's new record.
     result = window.finetune.last_result
-    assert result["base_id"] == setup.base_id and len(result["images"]) == 2
+    # 8 approved, all corrected: 3 held out (at least MIN_CORRECTED corrected ones, stratified).
+    assert result["base_id"] == setup.base_id and len(result["images"]) == 3
+    assert result["corrected"]["images"] == result["images"]
     assert set(result["images"]) <= set(approved)
     new = ModelRegistry().get(result["new_id"])
     assert new.source == "fine-tuned" and new.parent == setup.base_id
@@ -42,8 +44,11 @@ def test_finetune_loop(qtbot, window, setup) -> None:
     dialog = window.model_windows.compare_dialog
     default = dialog.use_new if result["after_is_better"] else dialog.keep
     assert default.isDefault()
-    table = [dialog.table.item(0, c).text() for c in range(3)]
+    # The last row: every held-out image together (the rows above it: the corrected / accepted groups).
+    last = dialog.table.rowCount() - 1
+    table = [dialog.table.item(last, c).text() for c in range(3)]
     assert table[0] == f"{result['before']['dice']:.4f}" and table[1] == f"{result['after']['dice']:.4f}"
+    assert dialog.verdict.text().startswith(result["verdict_text"])
 
     # Accepting makes it current (remembered) and, on request, re-proposes the unreviewed images.
     window.dialogs.confirmations.append(True)
