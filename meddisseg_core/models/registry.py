@@ -267,9 +267,12 @@ class ModelRegistry:
             file_mtime_ns=stat.st_mtime_ns,
         )
         with self._transaction() as doc:
-            # A reinstalled default replaces the stale record of the same path.
+            # A reinstalled default replaces the stale record of the same path, and the same file
+            # found at a new path (the app reinstalled elsewhere) replaces its record of the same id.
             doc["models"] = [
-                r for r in doc["models"] if not (r["source"] == "shipped" and Path(r["file"]) == path)
+                r
+                for r in doc["models"]
+                if not (r["source"] == "shipped" and (Path(r["file"]) == path or r["id"] == record.id))
             ]
             doc["models"].append(record_to_dict(record))
         return record
