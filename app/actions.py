@@ -105,13 +105,27 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Propose all &unreviewed",
         ("Ctrl+Shift+P",),
         "Model",
-        "Run the model on every image without a reviewed mask",
+        "Run the model on every unreviewed image that has no proposal from this model yet",
+    ),
+    ActionSpec(
+        "propose_unreviewed_again",
+        "Propose all &again (replace)",
+        ("Ctrl+Alt+Shift+P",),
+        "Model",
+        "Run the model on every unreviewed image, replacing the proposals it made already",
     ),
     ActionSpec(
         "cancel_job", "&Cancel running job", ("Esc",), "Model", "Stop proposals or export after this item"
     ),
     ActionSpec(
         "load_default_model", "Use &default model", ("Ctrl+D",), "Model", "Use the shipped default model"
+    ),
+    ActionSpec(
+        "force_fp32",
+        "Force &fp32 precision",
+        ("Ctrl+Alt+F",),
+        "Model",
+        "Run the model in fp32 even where a faster precision gives the same masks (reloads the model)",
     ),
     ActionSpec(
         "load_checkpoint",
@@ -163,6 +177,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("export_dialog", "&Export…", ("Ctrl+E",), "Export", "Choose formats and a folder", "export"),
     ActionSpec(
         "shortcuts", "&Keyboard shortcuts", ("F1",), "Help", "List every command and its keys", "help"
+    ),
+    ActionSpec(
+        "model_card", "&Model card…", ("Ctrl+F1",), "Help", "How the model in use was made: data, score"
     ),
     ActionSpec("about", "&About", ("Shift+F1",), "Help", "Version and licence notes"),
 )

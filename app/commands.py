@@ -33,6 +33,7 @@ def connect_commands(w: MainWindow) -> None:
     a.connect("propose_current", pr.propose_current)
     a.connect("propose_selection", lambda: pr.propose_selection(w.image_list.selected_keys()))
     a.connect("propose_unreviewed", pr.propose_unreviewed)
+    a.connect("propose_unreviewed_again", pr.propose_unreviewed_again)
     a.connect("cancel_job", w.cancel_current)
     for spec in tool_actions():
         a.connect(spec.name, lambda t=spec.name: w.canvas.set_tool(t.removeprefix("tool_")))
@@ -41,6 +42,7 @@ def connect_commands(w: MainWindow) -> None:
     a.connect("fill_holes", lambda: w.canvas.run_operation("fill_holes"))
     a.connect("clear_mask", lambda: w.canvas.run_operation("clear"))
     a.connect("load_default_model", pr.load_default_model)
+    a.connect("force_fp32", lambda: w.set_force_fp32(a["force_fp32"].isChecked()))
     # A checkpoint file joins the model registry and becomes the folder's model (remembered).
     a.connect("load_checkpoint", w.models.load_checkpoint)
     a.connect("get_model", w.model_windows.open_get_model_dialog)
@@ -57,3 +59,4 @@ def connect_commands(w: MainWindow) -> None:
         a.connect(f"export_{fmt.name}", lambda n=fmt.name: w.exports.export([n]))
     a.connect("shortcuts", w.show_shortcuts)
     a.connect("about", w.show_about)
+    a.connect("model_card", w.show_model_card)

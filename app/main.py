@@ -38,9 +38,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Uncaught errors write a crash log and show its path, also during start-up (see crash.py).
     guard = crash.install()
-    from .qt_platform import check_qt
+    from .qt_platform import check_qt, display_problem
 
-    problem = check_qt()  # missing system libraries: Qt itself would abort with a misleading message
+    # Missing system libraries, or a DISPLAY where no X server answers: Qt itself would abort with a
+    # misleading message ("xcb-cursor0 is needed") and leave a hard-crash note for the next start.
+    problem = check_qt() or display_problem()
     if problem:
         print(problem, file=sys.stderr)
         guard.close()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from . import __version__
 from .actions import MENUS, ActionRegistry
@@ -54,6 +54,7 @@ from .widgets.image_list import ImageListPanel
 from .widgets.jobs_panel import JobsPanel
 from .widgets.model_panel import ModelPanel
 from .widgets.progress import JobProgress
+from .widgets.propose_banner import ProposeBanner
 from .widgets.review_panel import ReviewPanel
 from .widgets.summary_panel import SummaryPanel
 from .widgets.tool_bar import ToolBar
@@ -61,6 +62,7 @@ from .widgets.tool_options import ToolOptionsPanel
 
 if TYPE_CHECKING:
     from .widgets.canvas import MaskCanvas
+    from .widgets.model_card_dialog import ModelCardDialog
     from .widgets.pointer_status import PointerStatus
     from .widgets.tool_status import ToolStatus
 
@@ -106,11 +108,21 @@ class MainWindow(QMainWindow):
     # -- layout -------------------------------------------------------------------
     def _build_widgets(self) -> None:
         a = self.actions
+        a["force_fp32"].setCheckable(True)  # a preference, kept with the others
         self.canvas_slot = CanvasSlot(self.workspace, self.after_first_paint, self)
-        self.setCentralWidget(self.canvas_slot)
+        self.propose_banner = ProposeBanner()
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.propose_banner)
+        column.addWidget(self.canvas_slot, 1)
+        self.setCentralWidget(central)
         self.image_list = ImageListPanel(parent=self)
         self.review_panel = ReviewPanel(a["approve"], a["reject"], a["next_unreviewed"], a["next_uncertain"])
-        self.model_panel = ModelPanel(a["load_default_model"], a["load_checkpoint"], a["propose_current"])
+        self.model_panel = ModelPanel(
+            a["load_default_model"], a["load_checkpoint"], a["propose_current"], a["propose_unreviewed"]
+        )
         self.summary_panel = SummaryPanel()
         self.tool_options = ToolOptionsPanel()
         self.display_panel = DisplayLevelsPanel()
@@ -161,6 +173,11 @@ class MainWindow(QMainWindow):
         self._summary_timer.setSingleShot(True)
         self._summary_timer.setInterval(100)
         self._summary_timer.timeout.connect(self.update_summary)
+        # This image's agreement follows the edits, a few times a second at most while drawing.
+        self._entry_timer = QTimer(self)
+        self._entry_timer.setSingleShot(True)
+        self._entry_timer.setInterval(150)
+        self._entry_timer.timeout.connect(self._show_entry)
 
     def _build_menus(self) -> None:
         for title in MENUS:
@@ -189,6 +206,9 @@ class MainWindow(QMainWindow):
         self.workspace.min_lesion_area = prefs.min_lesion_area
         set_display_name(prefs.user_name)  # the audit log's name for this user ("": the OS user)
         self.exports.options = lambda: export_options(self.preferences())
+        self.actions["force_fp32"].setChecked(prefs.force_fp32)
+        self.proposals.force_fp32 = prefs.force_fp32  # before the first model loads
+        self.finetune.force_fp32 = prefs.force_fp32
         self._first_layout = not restore_layout(self, self.settings)
         jobs = self.docks["jobs"]
         keep_off_the_canvas(self, jobs)
@@ -210,12 +230,20 @@ class MainWindow(QMainWindow):
 
         self.view_options.attach(canvas)
         # The active tool's name, size and hint; status messages cover it for a few seconds.
-        self.tool_status = ToolStatus(canvas)
-        self.statusBar().addWidget(self.tool_status, 1)
-        canvas.toolChanged.connect(self.tool_bar.set_current)
-        self.tool_bar.set_current(canvas.tool.name)
+        # The pointer readout first among the permanent widgets: inserted before any normal widget is
+        # added (index 0 is out of range for a permanent widget once a normal one sits there).
         self.pointer_status = pointer = PointerStatus(canvas, self._probability)
         self.statusBar().insertPermanentWidget(0, pointer)
+        self.tool_status = ToolStatus(canvas)
+        self.statusBar().addWidget(self.tool_status, 1)
+        # Added while a message shows, QStatusBar hides it "explicitly", and then never shows it again
+        # when the message goes: the tool's hint was missing for the whole session. Undo that mark.
+        self.tool_status.setAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide, False)
+        canvas.toolChanged.connect(self.tool_bar.set_current)
+        # A new tool shows its hint at once: a temporary message (a stale hover tip, the last batch's
+        # end) would otherwise hide the tool readout, so switching by key looked like nothing happened.
+        canvas.toolChanged.connect(lambda _name: self.statusBar().clearMessage())
+        self.tool_bar.set_current(canvas.tool.name)
         canvas.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.workspace.maskChanged.connect(lambda *_box: pointer.refresh())
         self.workspace.imageCleared.connect(pointer.clear_readout)
@@ -229,6 +257,7 @@ class MainWindow(QMainWindow):
         ws.imageShown.connect(self._on_image_shown)
         ws.imageCleared.connect(self._on_image_cleared)
         ws.maskChanged.connect(lambda *_box: self._update_actions())
+        ws.maskChanged.connect(lambda *_box: self._entry_timer.start())  # live agreement numbers
         ws.entryChanged.connect(self._on_entry_changed)
         for source in (self.errors, ws, rv, pr, self.exports, self.jobs, self.models, self.finetune):
             source.message.connect(self.show_message)
@@ -239,6 +268,11 @@ class MainWindow(QMainWindow):
         self.model_panel.thresholdChanged.connect(pr.set_threshold)
         pr.thresholdChanged.connect(lambda value: self.model_panel.set_threshold(value, emit=False))
         pr.modelChanged.connect(self.model_panel.show_model)
+        # The offer to propose: when a model is ready, a folder opens, or a job ends.
+        self.propose_banner.proposeRequested.connect(pr.propose_unreviewed)
+        pr.predictorChanged.connect(self._offer_proposals)
+        self.jobs.jobStarted.connect(lambda *_args: self.propose_banner.hide())
+        self.jobs.jobFinished.connect(lambda *_args: self._offer_proposals())
         pr.deviceChanged.connect(self._on_device)
         self.jobs.jobStarted.connect(self.progress.begin)
         self.jobs.jobProgress.connect(self.progress.update_progress)
@@ -262,8 +296,21 @@ class MainWindow(QMainWindow):
         self.image_list.set_entries(project.entries if project is not None else [])
         self.setWindowTitle(f"Med-DisSeg Studio — {self.workspace.project_folder()}")
         self._summary_timer.start()
+        self.propose_banner.reset()
+        self._offer_proposals()
 
-    def _on_image_shown(self, key: str, *_shown: object) -> None:
+    def _offer_proposals(self) -> None:
+        pr = self.proposals
+        if pr.predictor is None or self.workspace.project is None or self.jobs.busy:
+            self.propose_banner.hide()
+            return
+        self.propose_banner.offer(len(pr.unproposed_keys()), pr.model_name)
+
+    def _on_image_shown(self, key: str, *shown: object) -> None:
+        proposal = shown[2] if len(shown) > 2 else None
+        self.summary_panel.show_proposal_source(
+            getattr(proposal, "model_id", ""), getattr(proposal, "precision", "")
+        )
         self.image_list.select_key(key, emit=False)
         self._show_entry()
         self._update_actions()
@@ -287,9 +334,8 @@ class MainWindow(QMainWindow):
             self.actions[name].setEnabled(self.workspace.key is not None and session is not None)
 
     def _show_entry(self) -> None:
-        entry = self.workspace.entry()
-        self.review_panel.show_entry(entry)
-        self.summary_panel.show_entry(entry)
+        self.review_panel.show_entry(self.workspace.entry())
+        self.summary_panel.show_entry(self.workspace.shown_entry())
 
     def update_summary(self) -> None:
         project = self.workspace.project
@@ -300,7 +346,8 @@ class MainWindow(QMainWindow):
     def _on_device(self, text: str) -> None:
         # Elided, full text in the tooltip: a long CPU name must not widen the window off a small screen.
         full = f"Device: {text}"
-        self.device_label.setToolTip(full)
+        reason = self.proposals.precision_reason()
+        self.device_label.setToolTip(f"{full}\nPrecision: {reason}" if reason else full)
         metrics = self.device_label.fontMetrics()
         self.device_label.setText(metrics.elidedText(full, Qt.TextElideMode.ElideMiddle, DEVICE_LABEL_WIDTH))
         self.model_panel.show_device(text)
@@ -308,6 +355,12 @@ class MainWindow(QMainWindow):
     def _probability(self) -> np.ndarray | None:
         proposal = self.workspace.proposal
         return None if proposal is None else proposal.probability
+
+    def set_force_fp32(self, force: bool) -> None:
+        """Model > Force fp32: kept in the preferences; the model in use is reloaded in fp32 (or auto)."""
+        self.prefs = replace(self.prefs, force_fp32=force)
+        self.proposals.set_force_fp32(force)
+        self.finetune.force_fp32 = force  # the next fine-tuning job
 
     def cancel_current(self) -> None:
         """Esc: cancel the running job, else the canvas interaction in progress."""
@@ -331,6 +384,25 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> HelpDialog:
         dialog = HelpDialog(self.actions.rows(), self, gestures=gesture_rows())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_model_card(self) -> ModelCardDialog | None:
+        """Help > Model card…: the card of the model in use (its file's own card, else its facts)."""
+        from .control.model_card import model_card_markdown
+        from .widgets.model_card_dialog import ModelCardDialog
+
+        predictor = self.proposals.predictor
+        if predictor is None:
+            self.dialogs.info("Model card", "No model is loaded yet: Model > Get a model… offers one.")
+            return None
+        loaded = getattr(predictor, "loaded", None)
+        source = getattr(loaded, "source", None)
+        record = self.models.current
+        name = self.proposals.model_name
+        text = model_card_markdown(name, source, getattr(predictor, "metadata", None), record)
+        dialog = ModelCardDialog(name, text, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

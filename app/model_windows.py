@@ -87,6 +87,7 @@ class ModelWindows(QObject):
         dialog = GetModelDialog(
             info.shipped_card, info.downloads, info.approved, info.needed, self.parent_widget
         )
+        dialog.set_shipped_details(info.shipped_details)
         dialog.useShippedRequested.connect(self.models.use_shipped)
         dialog.downloadRequested.connect(self.models.start_download)
         dialog.cancelDownloadRequested.connect(self.models.cancel_download)

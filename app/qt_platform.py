@@ -16,6 +16,7 @@ import importlib.util
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -202,4 +203,57 @@ def check_qt(
         return None
     return missing_report(
         "Qt's X11 platform plugin does not load", [plugin], missing_libraries(plugin, ldd), reason
+    )
+
+
+def x_socket_address(display: str) -> tuple[int, object] | None:
+    """Where the X server of ``display`` listens: (family, address), or None if DISPLAY is not
+    a form we know (``:N``, ``:N.S``, ``unix:N``, ``host:N``; Qt then reports it itself)."""
+    host, sep, rest = display.rpartition(":")
+    number = rest.split(".")[0]
+    if not sep or not number.isdigit():
+        return None
+    if host in ("", "unix") or host.startswith("/"):
+        path = host if host.startswith("/") else f"/tmp/.X11-unix/X{number}"
+        return socket.AF_UNIX, path
+    return socket.AF_INET, (host, 6000 + int(number))
+
+
+def _connect(family: int, address: object, timeout: float) -> str | None:
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        try:
+            sock.connect(address)
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return None
+
+
+def display_problem(
+    env: Mapping[str, str] | None = None,
+    connect: Callable[[int, object, float], str | None] = _connect,
+    timeout: float = 3.0,
+) -> str | None:
+    """None when the X server of ``DISPLAY`` answers a connection (or X is not wanted); else the
+    message for the user. Without this, an unreachable display gave Qt's "xcb-cursor0 is needed",
+    then an abort (SIGABRT) and a "hard crash" note at the next start."""
+    env = os.environ if env is None else env
+    display = env.get("DISPLAY", "")
+    if not sys.platform.startswith("linux") or wanted_platform(env) != "xcb" or not display:
+        return None
+    where = x_socket_address(display)
+    if where is None:
+        return None
+    family, address = where
+    reason = connect(family, address, timeout)
+    if reason is None:
+        return None
+    # Linux X servers also listen on the abstract socket of the same name (e.g. in containers).
+    abstract = family == socket.AF_UNIX and isinstance(address, str)
+    if abstract and connect(family, "\0" + str(address), timeout) is None:
+        return None
+    return (
+        f"Med-DisSeg Studio cannot open its window: the display {display} cannot be reached ({reason}).\n"
+        "Start it from a desktop session, or set DISPLAY to a running X server.\n"
+        "On a machine without a screen, check the installation with: meddisseg-studio --self-test"
     )

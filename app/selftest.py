@@ -14,11 +14,12 @@ check and ``self-test: OK|FAIL``; the exit status is 1 on any FAIL. Needs no net
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -28,7 +29,18 @@ from . import __version__
 
 Result = tuple[str, str]  # (OK | WARN | FAIL, detail)
 # The order of the printed lines: what was installed, then where it runs, then what it did.
-ORDER = ("versions", "libraries", "device", "cuda", "model", "prediction", "mask", "display", "window")
+ORDER = (
+    "versions",
+    "libraries",
+    "device",
+    "cuda",
+    "model",
+    "precision",
+    "prediction",
+    "mask",
+    "display",
+    "window",
+)
 
 
 def versions() -> Result:
@@ -95,6 +107,33 @@ def mask_round_trip(image: np.ndarray, prediction: object) -> Result:
     )
 
 
+# Qt's offscreen plugin has no window manager to pass a window's size limits to: showing any window
+# with a minimum size (the main window's layout gives it one) makes QPlatformWindow's default
+# propagateSizeHints() print this. It says nothing about the installation, so the check drops it.
+OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints()"
+
+
+@contextlib.contextmanager
+def _without_offscreen_noise() -> Iterator[None]:
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous = None
+
+    def handler(mode: object, context: object, message: str) -> None:
+        if message == OFFSCREEN_NOISE:
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        yield
+    finally:
+        qInstallMessageHandler(previous)
+
+
 def window_check() -> Result:
     """Build the main window offscreen (with throw-away settings), show it, paint it."""
     from PySide6.QtCore import QSettings
@@ -103,7 +142,7 @@ def window_check() -> Result:
     from .main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0], "-platform", "offscreen"])
-    with tempfile.TemporaryDirectory(prefix="meddisseg-selftest-") as tmp:
+    with _without_offscreen_noise(), tempfile.TemporaryDirectory(prefix="meddisseg-selftest-") as tmp:
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(load_default_model=False, settings=settings)
         try:

@@ -43,6 +43,8 @@ class Preferences:
     reject_reasons: tuple[str, ...] = DEFAULT_REJECT_REASONS
     # A lesion is a connected component of at least this many pixels (exports, image list).
     min_lesion_area: int = DEFAULT_MIN_LESION_AREA
+    # Run models in fp32 even where a faster precision was measured to give the same masks.
+    force_fp32: bool = False
     # The name the audit log records changes under (e.g. "Dr A. Smith"); empty: the OS user.
     user_name: str = ""
 
@@ -57,6 +59,7 @@ _KEYS = {
     "threshold": "model/threshold",
     "reject_reasons": "review/reject_reasons",
     "min_lesion_area": "export/min_lesion_area",
+    "force_fp32": "model/force_fp32",
     "user_name": "user/name",
 }
 assert set(_KEYS) == {f.name for f in fields(Preferences)}
@@ -89,6 +92,7 @@ def read_preferences(settings: QSettings) -> Preferences:
         threshold=_number(settings, _KEYS["threshold"], base.threshold, THRESHOLDS),
         reject_reasons=reasons_from_setting(settings.value(_KEYS["reject_reasons"])),
         min_lesion_area=int(_number(settings, _KEYS["min_lesion_area"], base.min_lesion_area, LESION_AREAS)),
+        force_fp32=str(settings.value(_KEYS["force_fp32"], base.force_fp32)).lower() in ("true", "1"),
         user_name=clean_name(str(settings.value(_KEYS["user_name"], "") or "")) or "",
     )
 

@@ -68,6 +68,8 @@ class JobTiming(NamedTuple):
     images_per_s: float | None  # the trainer's own figure for the last epoch's training batches
     job_dir: Path
     train_s: float | None = None  # over all epochs: training images / images per s
+    loss: float | None = None  # the last epoch's mean training loss
+    held_out_dice: float | None = None  # the last epoch's mDSC on the held-out images
 
 
 def run_job(
@@ -82,8 +84,11 @@ def run_job(
     batch_size: int,
     device: str,
     label: str,
+    precision: str = "auto",
+    train_size: int | None = None,
 ) -> JobTiming:
     """One fine-tuning job as the app runs it; wall time from start to the child's exit."""
+    # The same seeded held-out choice for every job of a run (the file name differs per label).
     held = choose_held_out(work / f"held_out_{label}.json", sorted(approved))
     train, held_out = partition(held, sorted(approved))
     spec = FineTuneSpec(
@@ -101,6 +106,8 @@ def run_job(
         epochs=epochs,
         train_scope=scope,  # type: ignore[arg-type]
         device=device,
+        precision=precision,  # type: ignore[arg-type]
+        train_size=train_size,
     )
     spec, job_dir = create_job(work / "jobs", spec, base, approved)
     run = FineTuneRun(spec, job_dir, env=dict(os.environ))
@@ -115,7 +122,16 @@ def run_job(
     if run.outcome.state != "finished":
         print(run.outcome.message, run.outcome.log_tail, sep="\n", file=sys.stderr)
     train_s = sum(len(train) / s for s in speeds) if speeds else None
-    return JobTiming(run.outcome, wall, speeds[-1] if speeds else None, job_dir, train_s)
+    last = run.points[-1] if run.points else None
+    return JobTiming(
+        run.outcome,
+        wall,
+        speeds[-1] if speeds else None,
+        job_dir,
+        train_s,
+        last.loss if last else None,
+        last.val_dice if last else None,
+    )
 
 
 def table(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:

@@ -17,6 +17,7 @@ import errno
 import os
 import stat
 import struct
+import zlib
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
@@ -227,14 +228,131 @@ def read_image(path: Path | str, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.
     return np.ascontiguousarray(image)
 
 
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def is_palette_png(path: Path) -> bool:
+    """True for an indexed-colour PNG (IHDR colour type 3)."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(26)
+    except OSError:
+        return False  # the decoder says why, in the same words as for any other file
+    return len(head) == 26 and head[:8] == _PNG_SIGNATURE and head[12:16] == b"IHDR" and head[25] == 3
+
+
+def _unfilter_row(kind: int, line: np.ndarray, prev: np.ndarray) -> np.ndarray:
+    """Undo one PNG scanline filter, one byte per pixel (indexed colour)."""
+    if kind == 0:
+        return line
+    if kind == 1:  # Sub: a running sum, modulo 256
+        return (np.cumsum(line, dtype=np.uint64) & 0xFF).astype(np.uint8)
+    if kind == 2:  # Up
+        return line + prev
+    out = [0] * len(line)
+    left = 0
+    up = prev.tolist()
+    for i, value in enumerate(line.tolist()):
+        if kind == 3:  # Average
+            left = (value + ((left + up[i]) >> 1)) & 0xFF
+        elif kind == 4:  # Paeth
+            a, b, c = left, up[i], up[i - 1] if i else 0
+            pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+            left = (value + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 0xFF
+        else:
+            raise ValueError(f"unknown PNG filter type {kind}")
+        out[i] = left
+    return np.array(out, np.uint8)
+
+
+def read_png_indices(
+    path: Path | str, *, max_pixels: int = DEFAULT_MAX_PIXELS
+) -> tuple[np.ndarray, np.ndarray]:
+    """An indexed-colour PNG's palette indices (H×W uint8) and its palette (N×3 RGB uint8).
+
+    OpenCV only returns the colours a palette maps indices to, so the few chunks are read here.
+    Interlaced files are refused (rare for masks). Raises :class:`MaskError`.
+    """
+    path = Path(path)
+    try:
+        _kind, width, height = read_header(path)
+        check_size(path, width, height, max_pixels)
+        data = path.read_bytes()
+    except ImageReadError as exc:
+        raise MaskError(f"{path}: {exc.reason}") from exc
+    except OSError as exc:
+        raise MaskError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    palette, idat, at = None, [], 8
+    try:
+        bits, colour_type, interlace = data[24], data[25], data[28]
+        while at + 8 <= len(data):
+            length, chunk = struct.unpack_from(">I4s", data, at)
+            body = data[at + 8 : at + 8 + length]
+            if chunk == b"PLTE":
+                palette = np.frombuffer(body[: length - length % 3], np.uint8).reshape(-1, 3)
+            elif chunk == b"IDAT":
+                idat.append(body)
+            elif chunk == b"IEND":
+                break
+            at += 12 + length
+        raw = zlib.decompress(b"".join(idat))
+    except (IndexError, struct.error, zlib.error) as exc:
+        raise MaskError(f"{path}: corrupt or truncated PNG data ({exc})") from exc
+    if colour_type != 3 or bits not in (1, 2, 4, 8):
+        raise MaskError(f"{path}: not an indexed-colour PNG (colour type {colour_type}, {bits} bits)")
+    if palette is None or not len(palette):
+        raise MaskError(f"{path}: an indexed-colour PNG without a palette (PLTE chunk)")
+    if interlace:
+        raise MaskError(f"{path}: an interlaced palette PNG; save the mask without interlacing")
+    stride = (width * bits + 7) // 8
+    if len(raw) < height * (stride + 1):
+        raise MaskError(f"{path}: corrupt or truncated PNG data ({len(raw)} bytes of pixels)")
+    rows = np.empty((height, stride), np.uint8)
+    prev = np.zeros(stride, np.uint8)
+    for y in range(height):
+        offset = y * (stride + 1)
+        line = np.frombuffer(raw, np.uint8, stride, offset + 1)
+        try:
+            prev = rows[y] = _unfilter_row(raw[offset], line, prev)
+        except ValueError as exc:
+            raise MaskError(f"{path}: corrupt PNG data ({exc})") from exc
+    if bits == 8:
+        return rows[:, :width], palette
+    per_byte = 8 // bits
+    shifts = np.array([8 - bits * (i + 1) for i in range(per_byte)], np.uint8)
+    unpacked = (rows[:, :, None] >> shifts) & np.uint8((1 << bits) - 1)
+    return unpacked.reshape(height, -1)[:, :width], palette
+
+
+def _palette_foreground(path: Path, max_pixels: int) -> np.ndarray:
+    """Index > 0 is foreground, whatever the entries' colours (VOC's index 1 is dark red; a 1-bit
+    mask may map 0 to white). Where a used index > 0 has index 0's colour, the file shows no
+    difference between what it says is foreground and background: refused rather than guessed."""
+    indices, palette = read_png_indices(path, max_pixels=max_pixels)
+    used = np.unique(indices)
+    if used.max(initial=0) >= len(palette):
+        raise MaskError(f"{path}: index {int(used.max())} is beyond its {len(palette)}-entry palette")
+    twins = [int(i) for i in used if i > 0 and np.array_equal(palette[i], palette[0])]
+    if twins:
+        colour = tuple(int(v) for v in palette[0])
+        raise MaskError(
+            f"{path}: ambiguous palette: index {twins[0]} (foreground) has the colour of index 0 "
+            f"(background), RGB {colour}; save the mask with distinct colours or as a grey 0/255 PNG"
+        )
+    return (indices > 0).astype(np.uint8)
+
+
 def read_mask_grey(path: Path | str, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
     """A mask file as the authors read it: H×W uint8 grey (0..255), not yet thresholded.
 
     Colour masks are converted the way ``cv2.imread(path, IMREAD_GRAYSCALE)`` does (for JPEG the
     decoder's own luma), so resizing this gives the authors' soft targets bit for bit.
-    16-bit masks are scaled to 8 bit with :func:`to_uint8`.
+    16-bit masks are scaled to 8 bit with :func:`to_uint8`. Indexed-colour (palette) PNGs are read
+    by index, not brightness: index 0 is 0, any other index 255 (:func:`_palette_foreground`).
     """
     path = Path(path)
+    if is_palette_png(path):
+        return _palette_foreground(path, max_pixels) * np.uint8(255)
     try:
         grey, kind = _decode(path, cv2.IMREAD_GRAYSCALE | cv2.IMREAD_ANYDEPTH, max_pixels)
     except ImageReadError as exc:

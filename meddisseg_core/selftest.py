@@ -3,7 +3,8 @@
 It checks, without network access and without any dataset, that the bundled libraries import,
 which compute device would be used (and why a GPU is not, if it is not), that the model loads
 (the shipped default, or a given file; otherwise a random tiny network exercises the code path),
-and that one synthetic image goes through the predictor at the expected size. Each check is a
+which precision and runtime it runs in on this CPU or GPU and why (``MEDDISSEG_PRECISION=fp32``
+forces fp32), and that one synthetic image goes through the predictor at the expected size. Each check is a
 line with OK / WARN / FAIL; the overall result is FAIL if any check failed.
 """
 
@@ -109,6 +110,12 @@ def run_selftest(
 
     if not attempt("model", model):
         return checks
+
+    def precision() -> tuple[str, str]:
+        # What "auto" chose for this model on this device, and the measurement behind it.
+        return "OK", state["predictor"].choice.describe()
+
+    attempt("precision", precision)
 
     def prediction() -> tuple[str, str]:
         predictor = state["predictor"]

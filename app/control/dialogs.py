@@ -32,8 +32,9 @@ class Dialogs(Protocol):
         """True when the user chose ``accept``."""
         ...
 
-    def choose_export(self) -> tuple[list[str], Path] | None:
-        """Export format names and a destination folder; None when cancelled."""
+    def choose_export(self, start: Path | None = None, note: str = "") -> tuple[list[str], Path] | None:
+        """Export format names and a destination folder (``start`` suggested; it may not exist yet:
+        the export creates it); ``note`` says what will be left out. None when cancelled."""
         ...
 
     def error(self, title: str, text: str) -> None: ...

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from meddisseg_core.errors import MedDisSegError
 from meddisseg_studio.export.formats import ExportFormat, ExportOptions, ExportResult, get_format
+from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.workers.export_worker import ExportWorker
 
 from .errors import guarded
@@ -62,12 +63,15 @@ class _Batch:
     failed: list[str] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)
     details: list[str] = field(default_factory=list)  # skipped and renamed images, one per line
+    note: str = ""  # what was left out on purpose (changed after approval)
 
     def report(self) -> str:
         first = f"Exported {len(self.written)} of {self.total} format(s) to {self.destination}"
         if self.failed:
             first += f"; {len(self.failed)} failed"
         parts = [first + "."]
+        if self.note:
+            parts.append(self.note)
         if self.written:
             parts.append("Written:\n" + "\n".join(self.written))
         if self.details:
@@ -117,10 +121,30 @@ class ExportController(QObject):
 
     @guarded("export")
     def export_dialog(self) -> None:
-        """Export… : formats and folder from one dialog."""
-        choice = self.workspace.dialogs.choose_export()
+        """Export… : formats and folder from one dialog, suggesting a new folder beside the images."""
+        project = self.workspace.project
+        start = None
+        if project is not None:
+            start = free_target(project.folder.parent, f"{project.folder.name}-export")
+        choice = self.workspace.dialogs.choose_export(start, self.left_out_note())
         if choice is not None:
             self.export(*choice)
+
+    def changed_after_approval(self) -> int:
+        project = self.workspace.project
+        if project is None:
+            return 0
+        return sum(e.status is ReviewStatus.CHANGED for e in project.entries)
+
+    def left_out_note(self) -> str:
+        """What exports of approved masks leave out: masks changed after their approval."""
+        changed = self.changed_after_approval()
+        if not changed:
+            return ""
+        return (
+            f"{changed} image(s) changed after approval are left out of the approved-mask exports "
+            "(approve them again to include them)."
+        )
 
     @guarded("export")
     def export(self, names: Sequence[str], destination: Path | None = None) -> None:
@@ -129,7 +153,8 @@ class ExportController(QObject):
             raise MedDisSegError("open a folder before exporting")
         formats = [get_format(name) for name in names]
         if destination is None:
-            destination = self.workspace.dialogs.choose_folder("Export to")
+            # Starts beside the image folder, not in the process's working folder.
+            destination = self.workspace.dialogs.choose_folder("Export to", project.folder.parent)
             if destination is None:
                 return
         destination = Path(destination)
@@ -139,6 +164,8 @@ class ExportController(QObject):
             return
         self.workspace.flush()
         batch = _Batch(destination, len(formats), len(formats))
+        if any(f.default_statuses == (ReviewStatus.APPROVED,) for f in formats):
+            batch.note = self.left_out_note()
         for fmt in formats:
             self._submit(fmt, destination, batch)
 

@@ -97,6 +97,7 @@ class FineTuneControl(QObject):
         self.workspace = models.workspace
         self.errors = models.errors
         self.dialogs = models.dialogs
+        self.force_fp32 = False  # Preferences > Force fp32 (the window sets it): else "auto" precision
         self.budget: ThreadBudget = BUDGET
         self.run: FineTuneRun | None = None
         self.finisher: ChildCommand | None = None
@@ -248,6 +249,7 @@ class FineTuneControl(QObject):
             device="cuda" if settings.nproc_per_node > 1 else settings.device,
             nproc_per_node=settings.nproc_per_node,
             corrected_images=tuple(k for k in (*train, *held_out) if k in corrected),
+            precision="fp32" if self.force_fp32 else "auto",
         )
         images = {k: ApprovedImage(project.entry(k).path, project.load_mask(k)) for k in (*train, *held_out)}
         spec, job_dir = create_job(folder / "jobs", spec, base_file, images)

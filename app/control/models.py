@@ -31,6 +31,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from meddisseg_core.errors import MedDisSegError
 from meddisseg_studio.state.model import ReviewStatus
+from meddisseg_studio.state.score_text import score_text
 
 from .errors import guarded
 from .model_download import DownloadFlow
@@ -87,6 +88,7 @@ class GetModelInfo(NamedTuple):
     downloads: dict[str, str]  # known model name -> label
     approved: int
     needed: int
+    shipped_details: str | None = None  # the card's technical notes, shown on request
 
 
 class _Relay(QObject):
@@ -341,13 +343,15 @@ class ModelsControl(QObject):
         from meddisseg_core.models.heldout import MIN_APPROVED
 
         shipped = self.shipped()
-        card = None
+        card = details = None
         if shipped is not None:
             mdsc = shipped.metrics.values.get("mdsc") if shipped.metrics else None
-            score = f"val mDSC {mdsc:.3f}" if mdsc is not None else "no validation score recorded"
-            card = f"{shipped.name}: {score}. {shipped.notes}".strip()
+            card = f"{shipped.name}: {score_text(mdsc)}."
+            # How it was made ("packed from best.safetensors; step 135"): for a details view only.
+            details = shipped.notes or None
         downloads = {name: label for name, (_url, label) in KNOWN_MODELS.items()}
-        return GetModelInfo(card, downloads, len(approved_keys(self.workspace.project)), MIN_APPROVED)
+        approved = len(approved_keys(self.workspace.project))
+        return GetModelInfo(card, downloads, approved, MIN_APPROVED, details)
 
     @Slot()
     def use_shipped(self) -> None:

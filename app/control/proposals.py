@@ -26,6 +26,8 @@ from PySide6.QtCore import QObject, Signal
 from meddisseg_core.errors import CheckpointError
 from meddisseg_studio.settings import Preferences
 from meddisseg_studio.state.model import Proposal, ReviewStatus
+from meddisseg_studio.state.project import PreparedProposal, Project
+from meddisseg_studio.state.score_text import score_text
 from meddisseg_studio.workers.job import Job
 from meddisseg_studio.workers.model_loader import ModelLoadWorker
 from meddisseg_studio.workers.proposal_worker import ProposalModel, ProposalWorker
@@ -67,19 +69,24 @@ class _Batch(QObject):
     """
 
     def __init__(
-        self, controller: ProposalController, total: int, model: tuple[str, str | None, str | None]
+        self,
+        controller: ProposalController,
+        project: Project,
+        total: int,
+        model: tuple[str | None, str | None] = (None, None),
     ) -> None:
         super().__init__(controller)
         self.controller = controller
+        self.project = project  # results are recorded only while this project is still open
         self.total = total
-        # The model that makes this batch's proposals (name shown, registry id, file sha256),
+        # The model that makes this batch's proposals (registry id, file sha256),
         # taken when it starts: a model switched meanwhile must not be named for them.
         self.model = model
         self.proposed = 0
         self.failures: list[tuple[str, str]] = []
 
-    def on_proposed(self, key: str, prediction: Prediction) -> None:
-        self.controller._save_proposal(self, key, prediction)
+    def on_proposed(self, key: str, prepared: PreparedProposal) -> None:
+        self.controller._record_proposal(self, key, prepared)
 
     def on_failed(self, key: str, text: str) -> None:
         self.failures.append((key, text))
@@ -121,9 +128,12 @@ class ProposalController(QObject):
         self.model_name = ""
         self._threshold = Preferences().threshold  # the window applies the saved one
         self._requested_device: str | None = None
+        self.force_fp32 = False  # Preferences: fp32 whatever "auto" would choose
+        self._last_request: LoadRequest | None = None  # reloaded when force_fp32 changes
         self._loader: tuple[Job, LoadRequest] | None = None  # the running load
         self._next_load: LoadRequest | None = None
         self._waiting: list[str] = []  # keys asked for while the model loads
+        self._waiting_skips = False  # ... and whether those already proposed are to be skipped
         self._closed = False  # after shutdown nothing new starts (a thread must not outlive the window)
         # (registry id, file sha256) of the predictor in use, for the audit log; the models
         # control installs the real one (it knows the registry), None when not known.
@@ -164,8 +174,7 @@ class ProposalController(QObject):
         mdsc = metrics.get("mdsc")
         if mdsc is None:  # e.g. the authors' checkpoints record none
             return self.model_name
-        percent = mdsc * 100 if mdsc <= 1 else mdsc  # stored as a fraction
-        return f"{self.model_name} · val mDSC {percent:.1f}"
+        return f"{self.model_name} · {score_text(mdsc)}"
 
     def set_predictor(self, predictor: ProposalModel, name: str) -> None:
         self.predictor = predictor
@@ -176,13 +185,35 @@ class ProposalController(QObject):
         self.predictorChanged.emit()
         if self._waiting:
             keys, self._waiting = self._waiting, []
-            self.propose(keys)
+            self.propose(keys, skip_proposed=self._waiting_skips)
+
+    def precision_label(self) -> str:
+        """How the model runs: "bf16", "fp32", "fp32 in onnxruntime" ("" for a double without a choice)."""
+        choice = getattr(self.predictor, "choice", None)
+        if choice is None:
+            return ""
+        return choice.precision if choice.runtime == "torch" else f"{choice.precision} in {choice.runtime}"
+
+    def precision_reason(self) -> str:
+        """Why the model runs in that precision (the measurement, or that fp32 was forced)."""
+        choice = getattr(self.predictor, "choice", None)
+        return "" if choice is None else choice.describe()
+
+    def set_force_fp32(self, force: bool) -> None:
+        """Preferences: run models in fp32 whatever was measured; reloads the model in use."""
+        if force == self.force_fp32:
+            return
+        self.force_fp32 = force
+        if self._last_request is not None and (self.predictor is not None or self.loading):
+            self.load_model(self._last_request)
 
     def _show_device(self) -> None:
         if self.predictor is None:
             return
         report = self.predictor.device_report
         text = f"{report.name} ({report.device})"
+        if self.precision_label():  # why: precision_reason(), in the status bar's tooltip
+            text += f" · {self.precision_label()}"
         if (
             self._requested_device
             and self._requested_device.startswith("cuda")
@@ -213,10 +244,12 @@ class ProposalController(QObject):
         """
         if self._closed:
             return
+        self._last_request = request
         if self._loader is not None:
             self._next_load = request  # the latest request wins; it starts after this one
             return
-        worker = ModelLoadWorker(request.path, request.name, request.resolve)
+        precision = "fp32" if self.force_fp32 else "auto"
+        worker = ModelLoadWorker(request.path, request.name, request.resolve, precision=precision)
         # Bound methods of this (GUI-thread) object: the worker's signals are queued to it.
         worker.loaded.connect(self.set_predictor)
         worker.failed.connect(self._on_load_failed)
@@ -276,27 +309,75 @@ class ProposalController(QObject):
 
     @guarded("propose")
     def propose_unreviewed(self) -> None:
+        """Propose every unreviewed image that has no proposal from the model in use yet: after a
+        cancel, this goes on with the rest instead of redoing the finished ones."""
+        self.propose(self.unreviewed_keys(), skip_proposed=True)
+
+    @guarded("propose")
+    def propose_unreviewed_again(self) -> None:
+        """Propose every unreviewed image, replacing the proposals the model in use made already."""
+        self.propose(self.unreviewed_keys())
+
+    def unreviewed_keys(self) -> list[str]:
         project = self.workspace.project
         if project is None:
-            return
+            return []
         todo = (ReviewStatus.NEW, ReviewStatus.PROPOSED)
-        self.propose([e.key for e in project.entries if not e.error and e.status in todo])
+        return [e.key for e in project.entries if not e.error and e.status in todo]
 
-    def propose(self, keys: Sequence[str]) -> None:
+    def unproposed_keys(self) -> list[str]:
+        """Unreviewed images without a proposal from the model in use (all of them while none is)."""
+        keys = self.unreviewed_keys()
+        project = self.workspace.project
+        if project is None or self.predictor is None:
+            return keys
+        return [key for key in keys if project.entry(key).model_id != self.model_name]
+
+    def propose(self, keys: Sequence[str], *, skip_proposed: bool = False) -> None:
         project = self.workspace.project
         if project is None or not keys:
             return
         if self.predictor is None:
             if self.loading:
                 self._waiting = list(keys)
+                self._waiting_skips = skip_proposed
                 self.message.emit(f"The model is still loading: {len(keys)} image(s) will be proposed then")
                 return
             raise CheckpointError(NO_MODEL)
+        if skip_proposed:
+            wanted = set(self.unproposed_keys())
+            left = [key for key in keys if key in wanted]
+            skipped = len(keys) - len(left)
+            if skipped:
+                again = "Model > Propose all again replaces them"
+                if not left:
+                    self.message.emit(
+                        f"All {skipped} unreviewed image(s) already have proposals from {self.model_name} "
+                        f"({again})"
+                    )
+                    return
+                self.message.emit(
+                    f"Proposing the {len(left)} image(s) left; {skipped} already have proposals from "
+                    f"{self.model_name} ({again})"
+                )
+            keys = left
         predictor = self.predictor
         keys = list(keys)
         identity = self.model_identity()
-        model_id, model_sha256 = identity if identity is not None else (None, None)
-        batch = _Batch(self, len(keys), (self.model_name, model_id, model_sha256))
+        batch = _Batch(self, project, len(keys), identity if identity is not None else (None, None))
+        model_id, threshold, precision = self.model_name, self._threshold, self.precision_label()
+
+        def prepare(key: str, prediction: Prediction) -> PreparedProposal:
+            # On the worker's thread: compress and write the file; the GUI thread only records it.
+            probability = np.asarray(prediction.probability, dtype=np.float32)
+            proposal = Proposal(
+                probability,
+                prediction.uncertainty,
+                model_id=model_id,
+                threshold=threshold,
+                precision=precision,
+            )
+            return project.prepare_proposal(key, proposal)
 
         def wire(worker: ProposalWorker) -> None:
             worker.proposed.connect(batch.on_proposed)
@@ -313,25 +394,19 @@ class ProposalController(QObject):
                     project.load_model_input,  # the model's pixel rule; thread-safe, records nothing
                     with_uncertainty=predictor.has_uncertainty,
                     threads=self.budget.inference_threads(),
+                    prepare=prepare,
                 ),
                 wire=wire,
                 on_done=batch.on_done,
             )
         )
 
-    def _save_proposal(self, batch: _Batch, key: str, prediction: Prediction) -> None:
-        project = self.workspace.project
-        if project is None:
-            return
+    def _record_proposal(self, batch: _Batch, key: str, prepared: PreparedProposal) -> None:
+        if self.workspace.project is not batch.project:
+            return  # another folder was opened meanwhile: its entries are not these
         try:
-            name, model_id, model_sha256 = batch.model
-            proposal = Proposal(
-                np.asarray(prediction.probability, dtype=np.float32),
-                prediction.uncertainty,
-                model_id=name,
-                threshold=self._threshold,
-            )
-            project.save_proposal(key, proposal, model_id=model_id, model_sha256=model_sha256)
+            registry_id, model_sha256 = batch.model
+            batch.project.record_proposal(prepared, model_id=registry_id, model_sha256=model_sha256)
         except Exception as exc:
             batch.failures.append((key, f"not saved: {exc}"))
             self.errors.report(exc, f"save the proposal for {key}")

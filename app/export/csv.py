@@ -20,6 +20,7 @@ from meddisseg_studio.export.common import (
     ExportResult,
     Progress,
     ProgressCallback,
+    missing_image,
     select,
     staged,
 )
@@ -86,6 +87,7 @@ def write_csv(
     entries = select(project, statuses)
     steps = Progress(len(entries), progress, should_cancel)
     steps.check()
+    skipped: list[tuple[str, str]] = []
     with (
         staged(dest, folder=False) as partial,
         open(partial, "w", newline="", encoding="utf-8") as stream,
@@ -94,6 +96,11 @@ def write_csv(
         writer.writerow(COLUMNS)
         known = provenances(project)
         for entry in entries:
+            missing = missing_image(project, entry.key)
+            if missing is not None:  # reported as every format reports it, the rest goes on
+                skipped.append((entry.key, missing))
+                steps.step()
+                continue
             values = {column: getattr(entry, column, None) for column in COLUMNS}
             values["lesions"] = _lesions(project, entry, options.min_lesion_area)
             prov = known[entry.key]  # who approved (approved images only), and the proposing model
@@ -105,7 +112,7 @@ def write_csv(
             )
             writer.writerow([_cell(values[column]) for column in COLUMNS])
             steps.step()
-    return ExportResult("csv", dest, (dest,))
+    return ExportResult("csv", dest, (dest,), tuple(skipped))
 
 
 def export_csv(

@@ -6,6 +6,7 @@ own list. Adding a format means adding one :class:`ExportFormat` here.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,15 @@ from meddisseg_studio.state import audit
 from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.state.project import Project
 
-from .common import CancelCallback, ExportError, ExportOptions, ExportResult, ProgressCallback, select
+from .common import (
+    CancelCallback,
+    ExportError,
+    ExportOptions,
+    ExportResult,
+    ProgressCallback,
+    clean_stale_partials,
+    select,
+)
 
 __all__ = ["FORMATS", "ExportFormat", "ExportOptions", "ExportResult", "ExportRunner", "get_format"]
 
@@ -70,11 +79,13 @@ class _Deferred:
     ) -> ExportResult:
         runner: ExportRunner = getattr(importlib.import_module(f"{__package__}.{self.module}"), self.function)
         project.flush_records()  # the last edit steps' rows (and masks) are in what is exported
+        # What a killed export to this destination left behind goes first, and is reported.
+        cleaned = clean_stale_partials(dest)
         result = runner(
             project, dest, statuses=statuses, progress=progress, should_cancel=should_cancel, options=options
         )
         _record(project, result, statuses)
-        return result
+        return dataclasses.replace(result, cleaned=cleaned) if cleaned else result
 
 
 def _record(project: Project, result: ExportResult, statuses: tuple[ReviewStatus, ...] | None) -> None:

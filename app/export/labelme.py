@@ -12,7 +12,6 @@ class polygons with 1 and ``_background_`` polygons with 0 gives back the mask e
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path, PurePosixPath
 
 from meddisseg_studio.export.common import (
@@ -22,6 +21,7 @@ from meddisseg_studio.export.common import (
     Progress,
     ProgressCallback,
     Written,
+    read_source,
     select,
     staged,
     stored_mask,
@@ -88,9 +88,14 @@ def write_labelme(
                 skipped.append((entry.key, mask))
                 steps.step()
                 continue
+            source = read_source(project, entry.key)  # gone since the check above, say
+            if isinstance(source, str):
+                skipped.append((entry.key, source))
+                steps.step()
+                continue
             height, width = (int(v) for v in mask.shape)
             document = labelme_document(mask_to_rings(mask), options.label, image_name, height, width)
-            shutil.copyfile(entry.path, out.path(image_name))
+            out.bytes(image_name, source)
             out.text(json_name, json.dumps(document, ensure_ascii=False, indent=1))
             steps.step()
     renamed = assignment.renamed_except(skipped)

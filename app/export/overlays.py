@@ -15,6 +15,7 @@ from meddisseg_studio.export.common import (
     Progress,
     ProgressCallback,
     Written,
+    missing_image,
     select,
     staged,
 )
@@ -76,6 +77,9 @@ def write_overlays(
 
 
 def _overlay(project: Project, key: str, name: str, options: ExportOptions, out: Written) -> str | None:
+    missing = missing_image(project, key)
+    if missing is not None:
+        return missing
     try:
         mask = project.load_mask(key)
         if mask is None:

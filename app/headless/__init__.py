@@ -43,6 +43,9 @@ def main(argv: Sequence[str]) -> int:
     except MedDisSegError as exc:
         print(f"meddisseg-studio {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a file that vanished or cannot be written: a message, not a traceback
+        print(f"meddisseg-studio {args.command}: error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"meddisseg-studio {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -16,10 +16,17 @@ def add_project_arguments(parser: argparse.ArgumentParser) -> None:
         "--state-dir", type=Path, default=None, help="the state folder (default: FOLDER/.meddisseg-studio)"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    parser.add_argument(
+        "--take-over-stale",
+        action="store_true",
+        help="take the folder over from a copy that seems to have stopped (crashed); never from a live one",
+    )
 
 
 def open_project(args: argparse.Namespace) -> Project:
-    return Project.open(args.folder, args.state_dir)
+    """Open for writing: takes the folder's lease, so it is refused (exit 2, naming the holder)
+    while the app or another command has the folder open."""
+    return Project.open(args.folder, args.state_dir, take_over="stale" if args.take_over_stale else None)
 
 
 def emit(args: argparse.Namespace, summary: str, details: list[str], document: dict) -> None:

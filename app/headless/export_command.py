@@ -93,4 +93,4 @@ def run(args: argparse.Namespace) -> int:
         "renamed": [{"key": r.key, "name": r.name, "reason": r.reason} for r in result.renamed],
     }
     emit(args, result.summary(), result.details(), document)
-    return 0
+    return 1 if result.skipped else 0  # like import: done, but some input was bad (each one listed)

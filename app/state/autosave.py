@@ -85,6 +85,11 @@ class AutosaveQueue:
         with self._cond:
             return self._errors.get(key)
 
+    def forget_error(self, key: str) -> None:
+        """Drop the failure recorded for ``key`` (its record was reloaded: that edit is gone from view)."""
+        with self._cond:
+            self._errors.pop(key, None)
+
     def is_pending(self, key: str) -> bool:
         """True while a snapshot or a note of ``key`` waits or runs."""
         with self._cond:

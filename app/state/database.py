@@ -52,13 +52,15 @@ CREATE TABLE IF NOT EXISTS entries (
     created REAL,
     updated REAL,
     lesions INTEGER,
-    lesion_min_area INTEGER
+    lesion_min_area INTEGER,
+    version INTEGER
 );
 """
 # Columns added since schema 1 (nullable, so older versions still read and write the table; a
-# row they rewrite just forgets its lesion count). A writable open adds the missing ones, and the
-# audit table (state/audit.py), which older versions never touch.
-ADDED_COLUMNS = (("lesions", "INTEGER"), ("lesion_min_area", "INTEGER"))
+# row they rewrite just forgets its lesion count, and its version reads as 0). A writable open
+# adds the missing ones, and the audit table (state/audit.py), which older versions never touch.
+# ``version``: the record's version, +1 on every write (NULL reads as 0).
+ADDED_COLUMNS = (("lesions", "INTEGER"), ("lesion_min_area", "INTEGER"), ("version", "INTEGER"))
 
 
 @dataclass

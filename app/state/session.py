@@ -221,10 +221,11 @@ class EditSession:
         ``Project.open(folder, state_dir=...)`` then continues from there. The mask counts as
         saved (``dirty`` False) until the next edit.
         """
-        store = StateStore(Path(state_dir))
+        store = StateStore(Path(state_dir), user=self.project.store.user)
         try:
-            path = store.write_mask(self.key, self.mask)
-            store.save_entry(self.entry)
+            # A copy, whatever that folder held for this image: not a change of its record there.
+            store.commit(self.entry, mask=self.mask, force=True)
+            path = store.mask_path(self.key)
         finally:
             store.close()
         self._saved_generation = max(self._saved_generation, self._generation)

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .table_fit import fit_table_width
+
 if TYPE_CHECKING:
     from ..control.finetune_result import FineTuneResult
 
@@ -74,7 +76,7 @@ class CompareDialog(QDialog):
         for row, (_label, values) in enumerate(rows):
             for column, text in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+        fit_table_width(self.table)  # every column on screen: "new" and "difference" were cut off
         verdict = result.get("verdict_text") or (
             "The new model is better on the held-out images."
             if better

@@ -49,11 +49,11 @@ class Dialogs:
         box.exec()
         return box.clickedButton() is yes
 
-    def choose_export(self) -> tuple[list[str], Path] | None:
+    def choose_export(self, start: Path | None = None, note: str = "") -> tuple[list[str], Path] | None:
         """Formats and destination folder from the Export dialog; None when cancelled."""
         from .export_dialog import ExportDialog
 
-        dialog = ExportDialog(parent=self.parent)
+        dialog = ExportDialog(start, parent=self.parent, note=note)
         if not dialog.exec() or dialog.destination() is None or not dialog.formats():
             return None
         return dialog.formats(), dialog.destination()  # type: ignore[return-value]
@@ -83,6 +83,7 @@ class ScriptedDialogs(Dialogs):
         self.infos: list[tuple[str, str]] = []
         self.asked: list[str] = []
         self.exports: list[tuple[list[str], Path] | None] = []
+        self.export_offers: list[tuple[Path | None, str]] = []  # (suggested folder, note) per dialog
         self.colours: list[QColor | None] = []
         self.offered_reasons: tuple[str, ...] = ()  # the pick-list the last reject offered
 
@@ -107,8 +108,9 @@ class ScriptedDialogs(Dialogs):
         self.asked.append(f"{title}: {text}")
         return self.confirmations.pop(0) if self.confirmations else False
 
-    def choose_export(self) -> tuple[list[str], Path] | None:
+    def choose_export(self, start: Path | None = None, note: str = "") -> tuple[list[str], Path] | None:
         self.asked.append("Export")
+        self.export_offers.append((start, note))
         return self.exports.pop(0) if self.exports else None
 
     def choose_colour(self, title: str, initial: QColor) -> QColor | None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -20,7 +21,10 @@ from ..export.formats import FORMATS
 
 
 class ExportDialog(QDialog):
-    def __init__(self, start: Path | None = None, parent: QWidget | None = None) -> None:
+    """``start``: the suggested destination (beside the image folder; created by the export if it
+    does not exist). ``note``: what the export will leave out, shown above the buttons."""
+
+    def __init__(self, start: Path | None = None, parent: QWidget | None = None, note: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.checks: dict[str, QCheckBox] = {}
@@ -33,12 +37,18 @@ class ExportDialog(QDialog):
             layout.addWidget(box)
         row = QHBoxLayout()
         self.folder = QLineEdit(str(start or ""))
-        self.folder.setPlaceholderText("Destination folder")
+        self.folder.setPlaceholderText("Destination folder (created if it does not exist)")
+        self.folder.setToolTip("A new folder is created by the export")
+        self.folder.setMinimumWidth(self.fontMetrics().horizontalAdvance("x" * 48))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         row.addWidget(self.folder)
         row.addWidget(browse)
         layout.addLayout(row)
+        self.note = QLabel(note)
+        self.note.setWordWrap(True)
+        self.note.setVisible(bool(note))
+        layout.addWidget(self.note)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -47,7 +57,11 @@ class ExportDialog(QDialog):
         layout.addWidget(buttons)
 
     def _browse(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "Export to", self.folder.text())
+        # Start at the typed folder or, while it does not exist yet, at the nearest folder that
+        # does; the folder dialog can make a new folder there.
+        typed = Path(self.folder.text().strip() or ".").expanduser()
+        start = next((p for p in (typed, *typed.parents) if p.is_dir()), Path.home())
+        chosen = QFileDialog.getExistingDirectory(self, "Export to", str(start))
         if chosen:
             self.folder.setText(chosen)
 

@@ -10,6 +10,8 @@ The dialog only shows and asks; :mod:`meddisseg_studio.control.models` does the 
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,11 +19,15 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
+
+_URL = re.compile(r"https?://\S+")
 
 
 def _box(title: str, *widgets: QWidget | QHBoxLayout) -> QGroupBox:
@@ -60,6 +66,8 @@ class GetModelDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Get a model")
+        # Wide enough for its messages to read as sentences, not a column of words.
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("x" * 64))
         self.intro = QLabel(
             "A model proposes the masks you then correct. Choose one of these ways to get one:"
         )
@@ -67,6 +75,15 @@ class GetModelDialog(QDialog):
 
         self.shipped_label = QLabel(shipped_card or "No default model ships with this installation.")
         self.shipped_label.setWordWrap(True)
+        self.shipped_details = QLabel()  # how the model was made: shown on request (Details)
+        self.shipped_details.setWordWrap(True)
+        self.shipped_details.setVisible(False)
+        self.shipped_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_button = QToolButton()
+        self.details_button.setText("Details")
+        self.details_button.setCheckable(True)
+        self.details_button.setVisible(False)
+        self.details_button.toggled.connect(self.shipped_details.setVisible)
         self.use_shipped = QPushButton("Use the shipped model")
         self.use_shipped.setEnabled(shipped_card is not None)
 
@@ -81,6 +98,12 @@ class GetModelDialog(QDialog):
         self.download_status = QLabel("The authors' released models, trained on Kvasir-SEG (colonoscopy).")
         self.download_status.setWordWrap(True)
         self.download_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # After a failed download: the URL to fetch by hand, whole and easy to copy (a long URL cannot
+        # wrap inside a label, and was cut off at the dialog's edge).
+        self.manual_url = QLineEdit()
+        self.manual_url.setReadOnly(True)
+        self.manual_url.setVisible(False)
+        self.manual_url.setToolTip("Fetch this address by hand (in a browser), then use 'Load a file'")
 
         self.load_file = QPushButton("Load a file…")
         self.load_hint = QLabel("Our .safetensors files or the authors' checkpoint1.pth / checkpoint2.pth.")
@@ -99,13 +122,21 @@ class GetModelDialog(QDialog):
         close = QPushButton("Close")
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
-        layout.addWidget(_box("1. The shipped default", self.shipped_label, _row(self.use_shipped)))
+        layout.addWidget(
+            _box(
+                "1. The shipped default",
+                self.shipped_label,
+                _row(self.use_shipped, self.details_button),
+                self.shipped_details,
+            )
+        )
         layout.addWidget(
             _box(
                 "2. Download",
                 _row(self.download_choice, self.download_button, self.cancel_download),
                 self.progress,
                 self.download_status,
+                self.manual_url,
                 _row(self.load_file_inline),
             )
         )
@@ -155,8 +186,27 @@ class GetModelDialog(QDialog):
         self.download_button.setEnabled(True)
         self.cancel_download.setEnabled(False)
         self.progress.setVisible(False)
-        self.download_status.setText(text)
+        found = _URL.search(text) if failed else None
+        url = found.group(0).rstrip(".,;)'") if found else ""
+        # The URL goes in its own field: a label cannot wrap it and cut it off at the dialog's edge.
+        self.download_status.setText(text.replace(url, "the address below") if url else text)
         self.load_file_inline.setVisible(failed)
+        self.manual_url.setText(url)
+        self.manual_url.setVisible(bool(url))
+        self.manual_url.setCursorPosition(0)
+        self.fit_to_content()
+
+    def fit_to_content(self) -> None:
+        """Grow to show every wrapped line (a long error message was clipped at the default size)."""
+        layout = self.layout()
+        layout.activate()
+        width = max(self.width(), self.minimumWidth())
+        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else self.sizeHint().height()
+        self.resize(width, max(self.height(), needed))
+
+    def set_shipped_details(self, details: str | None) -> None:
+        self.shipped_details.setText(details or "")
+        self.details_button.setVisible(bool(details))
 
     def show_status(self, text: str) -> None:
         self.status.setText(text)

@@ -16,22 +16,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..state.score_text import metrics_score_text
+
 if TYPE_CHECKING:  # the models package imports torch: not at start-up
     from meddisseg_core.models.record import ModelRecord
 
-COLUMNS = ("", "name", "source", "held-out / val Dice", "created", "id", "sha256")
+COLUMNS = ("", "name", "source", "score", "created", "id", "sha256")
 
 
 def score_text(record: ModelRecord) -> str:
     metrics = record.metrics
     if metrics is None:
         return "–"
-    values = metrics.values
-    value = values.get("dice", values.get("mdsc"))
-    if value is None:
-        return "–"
-    count = f" on {len(metrics.images)} images" if metrics.images else ""
-    return f"{value:.3f}{count}"
+    return metrics_score_text(metrics.values, len(metrics.images or ()))
 
 
 class ModelListDialog(QDialog):

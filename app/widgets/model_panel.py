@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QSlider,
     QToolButton,
     QVBoxLayout,
@@ -37,7 +38,13 @@ class ModelPanel(QGroupBox):
     opacityChanged = Signal(float)
     colourRequested = Signal()
 
-    def __init__(self, load_default: QAction, load_checkpoint: QAction, propose: QAction) -> None:
+    def __init__(
+        self,
+        load_default: QAction,
+        load_checkpoint: QAction,
+        propose: QAction,
+        propose_all: QAction | None = None,
+    ) -> None:
         super().__init__("Model")
         defaults = Preferences()
         self.model_label = QLabel("No model loaded")
@@ -45,10 +52,26 @@ class ModelPanel(QGroupBox):
         self.device_label = QLabel("Device: –")
         self.device_label.setWordWrap(True)
         buttons = QHBoxLayout()
-        for action in (load_default, load_checkpoint, propose):
+        for action in (load_default, load_checkpoint):
             button = QToolButton()
             button.setDefaultAction(action)
             buttons.addWidget(button)
+        buttons.addStretch(1)
+        # Proposing is what a new folder needs first: labelled buttons, not a bare round icon.
+        propose_row = QHBoxLayout()
+        self.propose_buttons: list[QToolButton] = []
+        for action, text in ((propose, "Propose this image"), (propose_all, "Propose all")):
+            if action is None:
+                continue
+            # A button shows its action's icon text (and takes it again whenever the action changes):
+            # shorter than the menu's text; the tooltip keeps the full one.
+            action.setIconText(text)
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            propose_row.addWidget(button)
+            self.propose_buttons.append(button)
         self.threshold = QSlider(Qt.Orientation.Horizontal)
         self.threshold.setRange(1, 99)
         self.threshold.setValue(round(defaults.threshold * 100))
@@ -67,6 +90,7 @@ class ModelPanel(QGroupBox):
         layout.addWidget(self.model_label)
         layout.addWidget(self.device_label)
         layout.addLayout(buttons)
+        layout.addLayout(propose_row)
         form = QFormLayout()
         thr_row = QHBoxLayout()
         thr_row.addWidget(self.threshold)

@@ -39,6 +39,14 @@ class SummaryPanel(QGroupBox):
         self.labels["image_edited"].setText(_pct(entry.edited_fraction) if entry else "–")
         self.labels["image_uncertainty"].setText(_num(entry.uncertainty) if entry else "–")
 
+    def show_proposal_source(self, model_id: str, precision: str) -> None:
+        """The model and precision of this image's proposal, as the tooltip of its rows."""
+        text = f"Proposal by {model_id}" if model_id else ""
+        if text and precision:
+            text += f", run in {precision}"
+        for name in ("image_dice", "image_uncertainty"):
+            self.labels[name].setToolTip(text)
+
     def show_summary(self, summary: Summary | None) -> None:
         if summary is None:
             for name in ("counts", "mean_dice", "mean_edited", "errors"):

@@ -44,8 +44,11 @@ class ModelLoadWorker(Worker):
         path: Path | None,
         name: str | None = None,
         resolve: Callable[[], tuple[Path | None, str | None]] | None = None,
+        *,
+        precision: str = "auto",
     ) -> None:
         super().__init__()
+        self._precision = precision  # "fp32" when the user forced it in Preferences
         self._path = path
         self._name = name
         self._resolve = resolve  # run here first: it may choose another (path, name)
@@ -82,4 +85,4 @@ class ModelLoadWorker(Worker):
             name = f"default: {loaded.metadata.name or path.name}"
         else:
             name = f"{loaded.metadata.name or path.name} ({path.name})"
-        return Predictor(loaded), name
+        return Predictor(loaded, precision=self._precision), name

@@ -31,7 +31,11 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--tta", action="store_true", help="average identity, horizontal and vertical flips")
     parser.add_argument(
-        "--precision", choices=PRECISIONS, default="auto", help="numeric precision (default: auto = fp32)"
+        "--precision",
+        choices=PRECISIONS,
+        default="auto",
+        help="numeric precision (default: auto = what was measured fastest with the same masks on this "
+        "CPU or GPU; `meddisseg selftest` says which; MEDDISSEG_PRECISION=fp32 also forces fp32)",
     )
     parser.add_argument(
         "--batch-size", type=positive_int, default=4, help="images per network batch (default: 4)"

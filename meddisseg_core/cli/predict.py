@@ -19,6 +19,7 @@ from meddisseg_core.cli.common import FailureLog, add_model_arguments, batched, 
 from meddisseg_core.errors import DatasetError, MedDisSegError
 from meddisseg_core.imageio import read_image, scan_images, write_mask_png
 from meddisseg_core.inference import Prediction, Predictor
+from meddisseg_core.names import name_problem, safe_name, unique_name
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -39,17 +40,30 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def _output_names(paths: list[Path]) -> dict[Path, str]:
-    """``stem.png`` per image; on a stem clash (a.jpg and a.png) the later one keeps its suffix."""
+    """``stem.png`` per image; on a stem clash (a.jpg and a.png) the later one keeps its suffix.
+
+    A name that not every reader accepts (a line break or control character, a leading dot, a
+    character Windows forbids...) is renamed by the exports' rule (:mod:`meddisseg_core.names`),
+    with a note saying so.
+    """
     names: dict[Path, str] = {}
     used: set[str] = set()
     for path in paths:
         name = f"{path.stem}.png"
-        if name.lower() in used:
+        clash = name.casefold() in used
+        if clash:
             name = f"{path.name}.png"
+        problem = name_problem(name)
+        if problem:
+            name = safe_name(name)
+        name = unique_name(name, used)
+        if problem:
+            print(f"note: {path.name!r}: {problem}; its mask is {name!r}", file=sys.stderr)
+        elif clash:
             print(
                 f"note: {path.name} shares its stem with another image; its mask is {name}", file=sys.stderr
             )
-        used.add(name.lower())
+        used.add(name.casefold())
         names[path] = name
     return names
 
@@ -139,4 +153,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary, indent=2))
     print(f"wrote {written} mask(s) to {args.output}; {len(failures)} failed", file=sys.stderr)
-    return 0 if written else 1
+    # As import and export: 1 when some input was bad (each one is listed), even if the rest was written.
+    return 0 if written and not failures else 1

@@ -23,9 +23,10 @@ import numpy as np
 import torch
 
 from meddisseg_core.errors import CheckpointError
+from meddisseg_core.inference.choice import RUNTIMES, RuntimeChoice, choose_runtime, network_kind
 from meddisseg_core.inference.device import DeviceReport, choose_device, cpu_report
 from meddisseg_core.inference.model_location import ENV_VAR, candidate_paths, default_model_path
-from meddisseg_core.inference.precision import autocast, resolve_precision
+from meddisseg_core.inference.precision import autocast
 from meddisseg_core.inference.preprocessing import as_rgb, preprocess, resize_map
 
 
@@ -58,14 +59,19 @@ class Predictor:
         device: str | torch.device = "auto",
         tta: bool = False,
         precision: str = "auto",
+        runtime: str = "auto",
     ) -> None:
+        if runtime not in ("auto", *RUNTIMES):
+            raise ValueError(f"unknown runtime {runtime!r}; use 'auto', 'torch' or 'onnxruntime'")
         self.loaded = loaded
         self.network: torch.nn.Module = loaded.network
         self.metadata = loaded.metadata
         self.convention = loaded.metadata.input
         self.tta = bool(tta)
         self._requested_precision = precision
+        self._requested_runtime = runtime
         self._lock = threading.Lock()
+        self._ort: Any = None  # an OrtRunner when ONNX Runtime is the backend
         self.network.float().eval()
         self._use(choose_device(device))
 
@@ -89,8 +95,39 @@ class Predictor:
 
     def _use(self, report: DeviceReport) -> None:
         self.network.to(report.device)
-        self.precision, self._precision_note = resolve_precision(self._requested_precision, report.device)
+        config = getattr(self.network, "config", None)
+        choice = choose_runtime(
+            self._requested_precision,
+            report.device,
+            stage=getattr(config, "stage", 2),
+            network=network_kind(config),
+        )
+        self._ort = None
+        if self._requested_runtime == "onnxruntime" and report.device.type == "cpu":
+            choice = RuntimeChoice("fp32", "onnxruntime", "ONNX Runtime requested")
+        elif self._requested_runtime == "torch" and choice.runtime != "torch":
+            choice = RuntimeChoice("fp32", "torch", "PyTorch requested")
+        if choice.runtime == "onnxruntime":
+            choice = self._start_ort(choice)
+        self.choice = choice
+        self.precision = choice.precision
         self._report = report
+
+    def _start_ort(self, choice: RuntimeChoice) -> RuntimeChoice:
+        """ONNX Runtime as the backend, checked against PyTorch; PyTorch fp32 if it cannot be."""
+        from meddisseg_core.inference.ort_backend import OrtRunner
+
+        try:
+            self._ort = OrtRunner(self.network, tuple(self.convention.size))
+        except Exception as exc:  # any failure of the optional backend means PyTorch instead
+            return RuntimeChoice("fp32", "torch", f"ONNX Runtime not used ({_first_line(exc)}); PyTorch fp32")
+        checked = f"; max |Δp| vs PyTorch {self._ort.max_difference:.0e} checked at load"
+        return RuntimeChoice(choice.precision, choice.runtime, choice.reason + checked)
+
+    @property
+    def runtime(self) -> str:
+        """ "torch" or "onnxruntime" (CPU backend of a network it runs identically)."""
+        return self.choice.runtime
 
     @property
     def device_report(self) -> DeviceReport:
@@ -102,9 +139,9 @@ class Predictor:
         return self._report.device
 
     def describe(self) -> str:
-        """One line: device, why, precision and TTA."""
-        tta = ", flip TTA" if self.tta else ""
-        return f"{self._report.describe()}; {self.precision} ({self._precision_note}){tta}"
+        """One line: device, why, precision (and runtime) with why, and TTA."""
+        tta = "; flip TTA" if self.tta else ""
+        return f"{self._report.describe()}; {self.choice.describe()}{tta}"
 
     @property
     def has_uncertainty(self) -> bool:
@@ -173,7 +210,18 @@ class Predictor:
         uncertainty = out.uncertainty.float() if out.uncertainty is not None else None
         return mask, uncertainty
 
+    def _forward_ort(self, batch: np.ndarray) -> np.ndarray:
+        mask = self._ort.run(batch)
+        if self.tta:
+            # Flips are their own inverse: flip the input, predict, flip the maps back.
+            for axis in (-1, -2):
+                mask = mask + np.flip(self._ort.run(np.flip(batch, axis)), axis)
+            mask = mask / 3.0
+        return np.ascontiguousarray(mask, dtype=np.float32)
+
     def _forward(self, batch: np.ndarray, with_uncertainty: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        if self._ort is not None and not with_uncertainty:
+            return self._forward_ort(batch), None
         device = self.device
         with torch.inference_mode(), autocast(self.precision, device):
             x = torch.from_numpy(batch).to(device)

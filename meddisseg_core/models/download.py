@@ -86,6 +86,28 @@ def _looks_like_html(path: Path) -> bool:
     return head.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body"))
 
 
+def plausible_start(filename: str, head: bytes) -> bool:
+    """Whether ``head`` (the first bytes held) can begin the file a download of ``filename`` expects.
+
+    ``.pth``: torch's zip format (``PK\\x03\\x04``) or a legacy pickle (``\\x80`` + protocol);
+    ``.safetensors``: an 8-byte little-endian header length (under 100 MB) then ``{``. Any file: not a
+    web page. A shorter ``head`` is judged on what it holds."""
+    if not head:
+        return True
+    stripped = head.lstrip().lower()
+    if stripped.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body", b"<")):
+        return False
+    suffix = Path(filename).suffix.lower()
+    if suffix in (".pth", ".pt"):
+        zip_magic = b"PK\x03\x04"
+        return zip_magic.startswith(head[:4]) or (head[0] == 0x80 and (len(head) < 2 or 2 <= head[1] <= 5))
+    if suffix == ".safetensors":
+        if len(head) >= 8 and int.from_bytes(head[:8], "little") > 100 * 1024 * 1024:
+            return False
+        return len(head) < 9 or head[8:9] == b"{"
+    return True
+
+
 def _discard(*paths: Path) -> None:
     for path in paths:
         with contextlib.suppress(FileNotFoundError):
@@ -105,8 +127,22 @@ class _Partial:
             meta = json.loads(self.meta_path.read_text(encoding="utf-8"))
         if meta.get("url") != url:
             _discard(self.path)  # a part of another URL under the same name cannot be resumed
+        elif not self._starts_well(filename):
+            # An interrupted download of an error or login page: resuming it would fetch the rest of
+            # the real file (182 MB once) only to refuse the result. Start again instead.
+            _discard(self.path, self.meta_path)
         else:
             self.validator = str(meta.get("validator", ""))
+
+    def _starts_well(self, filename: str) -> bool:
+        try:
+            with self.path.open("rb") as stream:
+                head = stream.read(64)
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False
+        return plausible_start(filename, head)
 
     @property
     def size(self) -> int:

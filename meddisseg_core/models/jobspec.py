@@ -56,6 +56,11 @@ class FineTuneSpec:
     nproc_per_node: int = 1
     threshold: float = 0.5
     seed: int = 0
+    # auto: bf16 autocast where the GPU or CPU runs it natively (train/numerics.py); "fp32" forces it.
+    precision: Literal["auto", "fp32", "bf16"] = "auto"
+    # Train on batches resized to this side (on the device); the model and held-out scoring keep
+    # image_size. None: train at image_size.
+    train_size: int | None = None
     created: str = ""
     # The keys (train and held out) whose approved mask a person corrected; the before/after
     # verdict rests on the held-out ones (docs/FINETUNE.md). Empty in specs older than this field.
@@ -82,15 +87,22 @@ class FineTuneSpec:
             )
         if self.image_size < 16 or self.image_size % 16:
             raise ConfigError(f"image_size must be a multiple of 16, got {self.image_size}")
+        if self.train_size is not None and (self.train_size < 16 or self.train_size % 16):
+            raise ConfigError(f"train_size must be a multiple of 16, got {self.train_size}")
 
     def train_config(self) -> dict[str, Any]:
         """The TrainConfig table of the run (see meddisseg_core.train.config).
 
         With a time budget the trainer stops on time by itself (``epochs`` only bounds it), so a
-        job never waits for a speed measurement to know how many epochs fit."""
-        budget = {"time_budget": {"seconds": self.time_budget_s}} if self.time_budget_s else {}
+        job never waits for a speed measurement to know how many epochs fit. With ``train_size``
+        every batch is resized to it: low_res_fraction 1 keeps the whole run in the "low-resolution
+        phase" (an epoch-based run is always in its first fraction)."""
+        budget: dict[str, Any] = {"seconds": self.time_budget_s} if self.time_budget_s else {}
+        if self.train_size:
+            budget.update(low_res_size=self.train_size, low_res_fraction=1.0)
         return {
-            **budget,
+            "precision": self.precision,
+            **({"time_budget": budget} if budget else {}),
             "stage": self.stage,
             "network": self.network,
             "epochs": self.epochs,

@@ -181,4 +181,10 @@ class MedDisSegStage1(nn.Module):
         """
         net = self._fused.get(self)
         feats = net.encoder(x.contiguous(memory_format=torch.channels_last))
+        if any(f.dtype != torch.float32 for f in feats):
+            # Under bf16/fp16 autocast the encoder (the convolutions: most of the time) runs in low
+            # precision; the head's kernels write through out= into fp32 buffers, which autocast
+            # does not cover, so the head runs in fp32 on the low-precision features.
+            with torch.autocast(x.device.type, enabled=False):
+                return Inference(net.head.fast_forward(tuple(f.float() for f in feats)), None)
         return Inference(net.head.fast_forward(feats), None)

@@ -68,7 +68,8 @@ class TrainConfig:
     batch_size: int = 8
     seed: int = 0
     max_steps: int | None = None  # stop after this many optimiser steps (smoke tests)
-    precision: Literal["auto", "fp32", "bf16"] = "auto"  # auto: bf16 autocast on CUDA only
+    # auto: bf16 autocast on CUDA, and on AVX512-BF16/AMX CPUs for the paper networks (train/numerics.py)
+    precision: Literal["auto", "fp32", "bf16"] = "auto"
     channels_last: bool = True  # applied on CUDA only
     nonfinite_patience: int = 5  # consecutive skipped steps before recovering
     nonfinite_lr_factor: float = 0.1  # lr multiplier applied when restoring after non-finite steps
@@ -178,6 +179,10 @@ def resolve_config(
     for path in files:  # later files win, key by key
         merged = _merge(merged, read_config_mapping(Path(path)))
         where = " + ".join(str(f) for f in files)
+    if files:
+        # The files are checked as written, before the command line's options: `network = 7` in a
+        # file is an error even when --network also names one (it used to hide the bad value).
+        from_dict(TrainConfig, merged, where=where)
     if overrides:
         merged = _merge(merged, {k: v for k, v in overrides.items() if v is not None})
     return from_dict(TrainConfig, merged, where=where)

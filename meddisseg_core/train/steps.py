@@ -52,8 +52,9 @@ def _as_probability(mask: torch.Tensor, logits: bool) -> torch.Tensor:
 
 
 def autocast_for(device: torch.device, bf16: bool) -> contextlib.AbstractContextManager:
-    if bf16 and device.type == "cuda":
-        return torch.autocast(device_type="cuda", dtype=torch.bfloat16)
+    """bf16 autocast on CUDA and on CPUs (where train/numerics.py chose it), else nothing."""
+    if bf16 and device.type in ("cuda", "cpu"):
+        return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
     return contextlib.nullcontext()
 
 

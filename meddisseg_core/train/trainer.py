@@ -37,6 +37,7 @@ from meddisseg_core.train.job import (
     TrainOutcome,
     TrainRequest,
 )
+from meddisseg_core.train.numerics import train_precision
 from meddisseg_core.train.optimise import OptimiseMixin
 from meddisseg_core.train.run_files import RunFilesMixin
 from meddisseg_core.train.state import (
@@ -100,10 +101,7 @@ class Trainer(OptimiseMixin, RunFilesMixin):
         self.ctx = init_distributed(device_type)
         self.device = setup.choose_train_device(self.request.device, self.ctx)
         self.events = EventWriter(self.request.events, job_id=self.request.job_id, enabled=self.ctx.is_main)
-        self.bf16 = cfg.precision == "bf16" or (
-            cfg.precision == "auto" and self.device.type == "cuda" and torch.cuda.is_bf16_supported()
-        )
-        self.bf16 = self.bf16 and self.device.type == "cuda"
+        self.bf16, self.precision_reason = train_precision(cfg.precision, self.device, cfg.network)
         self.channels_last = cfg.channels_last and self.device.type == "cuda"
         if self.device.type == "cuda":
             # Fixed shapes batch after batch: let cuDNN pick its fastest kernels (as the authors do).
@@ -154,6 +152,7 @@ class Trainer(OptimiseMixin, RunFilesMixin):
             device=str(self.device),
             world_size=self.ctx.world_size,
             precision="bf16" if self.bf16 else "fp32",
+            precision_reason=self.precision_reason,
             channels_last=self.channels_last,
             backbone_init=self.init_info,
             data=str(self.request.data_dir),

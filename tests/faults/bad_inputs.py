@@ -161,24 +161,24 @@ def _evaluate(data: str, *extra: str) -> list[str]:
 
 # (id, argv, exit code, fragments of the output that must appear)
 CASES: list[tuple[str, list[str], int, tuple[str, ...]]] = [
-    # --- predict: one bad file among good ones is reported, the rest is written (exit 0)
+    # --- predict: one bad file among good ones is reported, the rest is written (exit 1, as import/export)
     (
         "predict-truncated-jpeg",
         _predict_folder("truncated.jpg"),
-        0,
+        1,
         ("truncated.jpg", "corrupt or truncated JPEG", "1 failed"),
     ),
-    ("predict-text-as-png", _predict_folder("text.png"), 0, ("text.png", "not a supported image")),
-    ("predict-empty-image", _predict_folder("empty.jpg"), 0, ("empty.jpg", "the file is empty (0 bytes)")),
-    ("predict-bomb-side", _predict_folder("bomb.png"), 0, ("bomb.png", "at most 32767")),
-    ("predict-bomb-pixels", _predict_folder("many_pixels.png"), 0, ("many_pixels.png", "over the limit")),
-    ("predict-bomb-jpeg", _predict_folder("huge_jpeg.jpg"), 0, ("huge_jpeg.jpg", "at most 32767")),
-    ("predict-short-bmp", _predict_folder("short_bmp.bmp"), 0, ("short_bmp.bmp", "corrupt BMP header")),
-    ("predict-tiff-no-size", _predict_folder("tags.tif"), 0, ("tags.tif", "TIFF")),
-    ("predict-bigtiff", _predict_folder("big.tif"), 0, ("big.tif", "BigTIFF")),
-    ("predict-cut-png", _predict_folder("cut.png"), 0, ("cut.png", "corrupt or truncated PNG")),
-    ("predict-zero-side", _predict_folder("zero_side.png"), 0, ("zero_side.png", "empty image")),
-    ("predict-symlink-loop", _predict_folder("loop"), 0, ("loop.jpg", "symbolic link loop", "1 failed")),
+    ("predict-text-as-png", _predict_folder("text.png"), 1, ("text.png", "not a supported image")),
+    ("predict-empty-image", _predict_folder("empty.jpg"), 1, ("empty.jpg", "the file is empty (0 bytes)")),
+    ("predict-bomb-side", _predict_folder("bomb.png"), 1, ("bomb.png", "at most 32767")),
+    ("predict-bomb-pixels", _predict_folder("many_pixels.png"), 1, ("many_pixels.png", "over the limit")),
+    ("predict-bomb-jpeg", _predict_folder("huge_jpeg.jpg"), 1, ("huge_jpeg.jpg", "at most 32767")),
+    ("predict-short-bmp", _predict_folder("short_bmp.bmp"), 1, ("short_bmp.bmp", "corrupt BMP header")),
+    ("predict-tiff-no-size", _predict_folder("tags.tif"), 1, ("tags.tif", "TIFF")),
+    ("predict-bigtiff", _predict_folder("big.tif"), 1, ("big.tif", "BigTIFF")),
+    ("predict-cut-png", _predict_folder("cut.png"), 1, ("cut.png", "corrupt or truncated PNG")),
+    ("predict-zero-side", _predict_folder("zero_side.png"), 1, ("zero_side.png", "empty image")),
+    ("predict-symlink-loop", _predict_folder("loop"), 1, ("loop.jpg", "symbolic link loop", "1 failed")),
     # --- predict: paths and options (exit 2 before any work; 1 when nothing could be done)
     (
         "predict-input-missing",

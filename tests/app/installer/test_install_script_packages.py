@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from elf_needed import needed_libraries  # beside this file (pytest's rootdir-less import mode)
 
 from meddisseg_studio import qt_platform
 
@@ -27,8 +28,8 @@ def _script_packages() -> set[str]:
 
 
 def _needed(path: Path) -> list[str]:
-    out = subprocess.run(["readelf", "-d", str(path)], capture_output=True, text=True, check=True).stdout
-    return _NEEDED.findall(out)
+    # Read in Python: a fresh machine has no binutils, and the test must run there too.
+    return needed_libraries(path)
 
 
 def _system_sonames(start: Path) -> set[str]:
@@ -48,7 +49,6 @@ def _system_sonames(start: Path) -> set[str]:
     return system
 
 
-@pytest.mark.skipif(shutil.which("readelf") is None, reason="needs readelf (binutils)")
 def test_script_lists_what_qt_links_to() -> None:
     sonames = _system_sonames(qt_platform.plugin_path())
     needed = {
@@ -64,3 +64,10 @@ def test_script_list_parses() -> None:
     packages = _script_packages()
     assert "python3-venv" in packages and "libxcb-cursor0" in packages
     assert all(re.fullmatch(r"[a-z0-9][a-z0-9.+-]+", p) for p in packages), packages
+
+
+@pytest.mark.skipif(shutil.which("readelf") is None, reason="compared with readelf where binutils is here")
+def test_python_reader_agrees_with_readelf() -> None:
+    plugin = qt_platform.plugin_path()
+    out = subprocess.run(["readelf", "-d", str(plugin)], capture_output=True, text=True, check=True).stdout
+    assert needed_libraries(plugin) == _NEEDED.findall(out)

@@ -13,7 +13,18 @@ import pytest
 from meddisseg_studio import selftest
 from meddisseg_studio.main import main
 
-EXPECTED = ("versions", "libraries", "device", "cuda", "model", "prediction", "mask", "display", "window")
+EXPECTED = (
+    "versions",
+    "libraries",
+    "device",
+    "cuda",
+    "model",
+    "precision",
+    "prediction",
+    "mask",
+    "display",
+    "window",
+)
 
 
 def _lines(text: str) -> dict[str, str]:

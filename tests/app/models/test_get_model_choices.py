@@ -23,7 +23,8 @@ def test_the_four_ways(qtbot, window, setup, tmp_path, monkeypatch) -> None:
     window.models._registry = None  # re-open: the shipped default is found now
 
     dialog = window.model_windows.open_get_model_dialog()
-    assert "Kvasir default" in dialog.shipped_label.text() and "val mDSC 0.877" in dialog.shipped_label.text()
+    card = dialog.shipped_label.text()
+    assert "Kvasir default" in card and "val mDSC 87.7 %" in card
     assert not dialog.train_button.isEnabled() and f"of the {MIN_APPROVED}" in dialog.train_hint.text()
     dialog.use_shipped.click()
     wait_model(qtbot, window)

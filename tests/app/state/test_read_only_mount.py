@@ -62,10 +62,14 @@ def _run_read_only(root: Path, folder: Path, state: Path) -> dict[str, object]:
         if shutil.which("unshare") is None:
             pytest.skip("root, and no unshare for a read-only bind mount")
         script = 'mount --bind -o ro "$1" "$1" && shift && exec "$@"'
-        command = ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh", str(root), *command]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=300)
-        if result.returncode != 0 and "mount" in result.stderr and not result.stdout:
-            pytest.skip(f"cannot make a read-only bind mount here: {result.stderr.strip()}")
+        namespace = ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh", str(root)]
+        # Probe first with `true`: where the namespace or the mount is refused, whatever the reason
+        # (no CAP_SYS_ADMIN; in a chroot, "cannot change root filesystem propagation"), skip. The
+        # child's own failures are then never mistaken for the platform's.
+        probe = subprocess.run([*namespace, "true"], capture_output=True, text=True, timeout=60)
+        if probe.returncode != 0:
+            pytest.skip(f"cannot make a read-only bind mount here: {probe.stderr.strip()}")
+        result = subprocess.run([*namespace, *command], capture_output=True, text=True, timeout=300)
     else:
         paths = [root, *root.rglob("*")]
         modes = {p: stat.S_IMODE(p.stat().st_mode) for p in paths}
@@ -132,3 +136,17 @@ def test_simulated_read_only_medium_uses_the_fallbacks(
     assert viewed.entry("a.png").reject_reason == "blurred"
     assert any("immutable=1" in target for target in opened)
     viewed.close()
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0, reason="the root path uses unshare")
+def test_any_unshare_refusal_skips(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a chroot, unshare fails with a message that does not say "mount": still a skip, not a failure."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "unshare").write_text(
+        "#!/bin/sh\necho 'unshare: cannot change root filesystem propagation: Invalid argument' >&2\nexit 1\n"
+    )
+    (fake / "unshare").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    with pytest.raises(pytest.skip.Exception, match="propagation"):
+        _run_read_only(tmp_path, tmp_path, tmp_path / "state")
