@@ -41,8 +41,10 @@ from .docks import (
     save_layout,
     share_column,
 )
+from .history_view import HistoryView
 from .model_windows import ModelWindows
 from .settings import Preferences, export_options, open_settings, read_preferences, write_preferences
+from .state.identity import set_display_name
 from .tools import gesture_rows, tool_names
 from .view_options import ViewOptions
 from .widgets.dialogs import Dialogs
@@ -126,6 +128,7 @@ class MainWindow(QMainWindow):
         self.summary_panel = SummaryPanel()
         self.tool_options = ToolOptionsPanel()
         self.display_panel = DisplayLevelsPanel()
+        self.history = HistoryView(self.workspace, self.dialogs, self)
         self.docks = build_docks(
             self,
             self.image_list,
@@ -137,6 +140,11 @@ class MainWindow(QMainWindow):
                 "summary": ("Summary", self.summary_panel),
             },
         )
+        # The audit log of the image on screen: a table that scrolls by itself, as a tab beside
+        # Review and Summary (a fourth panel in the right column would not fit a 768-pixel screen).
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.docks["history"] = add_dock(self, "history", "History", self.history.panel, right, scroll=False)
+        self.tabifyDockWidget(self.docks["summary"], self.docks["history"])
         # Fine-tuning runs: a tab beside Review and Summary, so it never takes the canvas's height;
         # shown when a job starts (pyqtgraph loads when the panel first shows).
         self.jobs_panel = JobsPanel()
@@ -198,6 +206,7 @@ class MainWindow(QMainWindow):
         self.model_panel.set_threshold(self.proposals.threshold, emit=False)
         self.review.reject_reasons = prefs.reject_reasons
         self.workspace.min_lesion_area = prefs.min_lesion_area
+        set_display_name(prefs.user_name)  # the audit log's name for this user ("": the OS user)
         self.exports.options = lambda: export_options(self.preferences())
         self.actions["force_fp32"].setChecked(prefs.force_fp32)
         self.proposals.force_fp32 = prefs.force_fp32  # before the first model loads
@@ -376,6 +385,14 @@ class MainWindow(QMainWindow):
         key = self.image_list.step(offset)
         if key is not None:
             self.workspace.show_image(key)
+
+    def ask_user_name(self) -> None:
+        """File > Your name…: kept in Preferences, in effect for the next change."""
+        name = self.history.ask_user_name(self.prefs.user_name)
+        if name is not None:
+            self.prefs = replace(self.prefs, user_name=name)
+            write_preferences(self.settings, self.preferences())
+            self.show_message(f"Changes are now recorded as {name or 'your login name'}")
 
     def show_shortcuts(self) -> HelpDialog:
         dialog = HelpDialog(self.actions.rows(), self, gestures=gesture_rows())

@@ -294,12 +294,13 @@ class Workspace(QObject):
 
     # -- editing ------------------------------------------------------------------
     @guarded("save the edit")
-    def apply_edit(self, edit: MaskEdit) -> None:
+    def apply_edit(self, edit: MaskEdit, tool: str = "edit") -> None:
+        """A person's edit, made with ``tool`` (the audit log names it: brush, fill, box…)."""
         if self.session is None:
             return
         self.mask_follows_proposal = False
         try:
-            self.session.apply(edit)
+            self.session.apply(edit, tool=tool)
         finally:
             # Shown either way: the edit is in memory even when saving failed.
             h, w = edit.shape
@@ -314,12 +315,43 @@ class Workspace(QObject):
             # The mask changed in memory even if saving failed: redraw all of it, then report.
             self.maskChanged.emit(0, 0, *self.session.mask.shape)
             raise
+        finally:
+            self._follow_proposal_again()
         if edit is None:
             self.message.emit(f"Nothing to {name}")
             return
         h, w = edit.shape
         self.maskChanged.emit(edit.y0, edit.x0, h, w)
         (self.editUndone if name == "undo" else self.editRedone).emit(edit)
+
+    def _follow_proposal_again(self) -> None:
+        # Undone or reverted back to the proposal, the mask is the model's again: a new
+        # threshold may rewrite it; away from it, it may not.
+        entry = self.entry()
+        self.mask_follows_proposal = (
+            self.proposal is not None and entry is not None and entry.status is ReviewStatus.PROPOSED
+        )
+
+    @guarded("revert to the proposal")
+    def revert_to_proposal(self) -> None:
+        """Edit > Revert to proposal: the proposal's mask again, as one undoable step."""
+        if self.session is None or self.key is None:
+            return
+        if self.session.proposal_mask() is None:
+            self.message.emit(f"No proposal for {self.key} to revert to")
+            return
+        try:
+            edit = self.session.revert_to_proposal()
+        except Exception:
+            self.maskChanged.emit(0, 0, *self.session.mask.shape)
+            raise
+        finally:
+            self._follow_proposal_again()
+        if edit is None:
+            self.message.emit("The mask is the proposal already")
+            return
+        self.maskChanged.emit(edit.y0, edit.x0, *edit.shape)
+        self.message.emit(f"Reverted {self.key} to the proposal (Ctrl+Z undoes it)")
 
     @guarded("undo")
     def undo(self) -> None:
@@ -344,7 +376,7 @@ class Workspace(QObject):
         if threshold == self.proposal.threshold:
             return
         self.proposal = replace(self.proposal, threshold=float(threshold))
-        self.project.save_proposal(self.key, self.proposal)
+        self.project.save_proposal(self.key, self.proposal, record=False)  # the same model's proposal
         try:
             edit = self.session.set_from_proposal(self.proposal.probability, self.proposal.threshold)
         finally:

@@ -5,7 +5,8 @@ least ``options.min_lesion_area`` pixels, with nearby specks attached: see
 :mod:`meddisseg_studio.export.lesions`), ``iscrowd`` 0 throughout. RLE keeps masks exact, and
 the union of an image's annotations equals its mask. Images whose mask is empty are listed
 without an annotation, which COCO reads as "no object". ``file_name`` is the image's key
-(its path relative to the project folder).
+(its path relative to the project folder). Each image's ``"meddisseg"`` object says who
+approved its mask, when, and which model proposed it (:mod:`meddisseg_studio.export.provenance`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from meddisseg_studio.export.common import (
     stored_mask,
 )
 from meddisseg_studio.export.lesions import lesion_regions
+from meddisseg_studio.export.provenance import provenances
 from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.state.project import Project
 
@@ -68,6 +70,7 @@ def write_coco(
     images: list[dict] = []
     annotations: list[dict] = []
     skipped: list[tuple[str, str]] = []
+    known = provenances(project)
     for entry in entries:
         mask = stored_mask(project, entry.key)
         if isinstance(mask, str):
@@ -76,7 +79,15 @@ def write_coco(
             continue
         image_id = len(images) + 1
         height, width = (int(v) for v in mask.shape)
-        images.append({"id": image_id, "file_name": entry.key, "height": height, "width": width})
+        images.append(
+            {
+                "id": image_id,
+                "file_name": entry.key,
+                "height": height,
+                "width": width,
+                "meddisseg": known[entry.key].as_dict(),
+            }
+        )
         for region in lesion_regions(mask, options.min_lesion_area):
             annotations.append(mask_to_annotation(region, len(annotations) + 1, image_id, 1))
         steps.step()

@@ -1,4 +1,5 @@
-"""A CSV of the review: one row per image with status, Dice, uncertainty, edits, reasons, lesions.
+"""A CSV of the review: one row per image with status, Dice, uncertainty, edits, reasons, lesions,
+and provenance: the proposing model's registry id and file sha256, who approved the mask and when.
 
 Cells are neutralised against formula injection as OWASP recommends: a cell whose text starts
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading single quote, which
@@ -24,6 +25,7 @@ from meddisseg_studio.export.common import (
     staged,
 )
 from meddisseg_studio.export.lesions import count_lesions
+from meddisseg_studio.export.provenance import provenances
 from meddisseg_studio.state.model import ImageEntry, ReviewStatus
 from meddisseg_studio.state.project import Project
 
@@ -37,6 +39,10 @@ COLUMNS = (
     "reject_reason",
     "error",
     "model_id",
+    "model_registry_id",
+    "model_sha256",
+    "approved_by",
+    "approved_at",
 )
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -88,6 +94,7 @@ def write_csv(
     ):
         writer = csv.writer(stream)
         writer.writerow(COLUMNS)
+        known = provenances(project)
         for entry in entries:
             missing = missing_image(project, entry.key)
             if missing is not None:  # reported as every format reports it, the rest goes on
@@ -96,6 +103,13 @@ def write_csv(
                 continue
             values = {column: getattr(entry, column, None) for column in COLUMNS}
             values["lesions"] = _lesions(project, entry, options.min_lesion_area)
+            prov = known[entry.key]  # who approved (approved images only), and the proposing model
+            values.update(
+                model_registry_id=prov.model_id,
+                model_sha256=prov.model_sha256,
+                approved_by=prov.approved_by,
+                approved_at=prov.approved_at,
+            )
             writer.writerow([_cell(values[column]) for column in COLUMNS])
             steps.step()
     return ExportResult("csv", dest, (dest,), tuple(skipped))

@@ -27,6 +27,7 @@ from meddisseg_studio.imports.common import (
     ProgressCallback,
     check_writable,
     image_files,
+    recorded,
     store_mask,
 )
 from meddisseg_studio.state.project import Project
@@ -130,7 +131,7 @@ def import_labelme(
         report.notes.append(f"shapes without area ignored: {counts}")
     if not files:
         report.notes.append(f"no .json files under {source}")
-    return report
+    return recorded(project, report, source, as_status)
 
 
 def _import_file(

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import getpass
 import json
 import logging
 import os
@@ -37,6 +36,7 @@ from typing import Literal
 
 from meddisseg_core.atomic import fsync_dir
 from meddisseg_studio.state.errors import StateLeasedError, StateUnavailableError
+from meddisseg_studio.state.identity import current_user as identity_user
 
 LEASE_NAME = "writer.lease"
 TAKEOVER_NAME = "writer.lease.takeover"
@@ -48,14 +48,9 @@ _log = logging.getLogger(__name__)
 
 
 def current_user(name: str | None = None) -> str:
-    """``name`` if given, else the OS user; never raises (a container may have no passwd entry)."""
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except Exception:  # getpass raises OSError/KeyError when no user name can be found
-        uid = getattr(os, "getuid", None)
-        return f"uid {uid()}" if uid is not None else "unknown user"
+    """``name`` if given, else :func:`identity.current_user` (the Preferences name, else
+    ``MEDDISSEG_USER``, else the OS user); never raises."""
+    return name or identity_user()
 
 
 def _read_first_line(path: str) -> str:

@@ -17,9 +17,11 @@ import numpy as np
 
 from meddisseg_core.errors import DatasetError, ImageReadError
 from meddisseg_core.imageio import to_model_uint8
-from meddisseg_studio.state import codec, scoring
+from meddisseg_studio.state import audit, codec, scoring
+from meddisseg_studio.state.audit import AuditEvent, AuditRecord, mask_sha256
 from meddisseg_studio.state.autosave import AutosaveQueue
 from meddisseg_studio.state.errors import SaveError, StaleRecordError, UnknownImageError
+from meddisseg_studio.state.identity import current_user
 from meddisseg_studio.state.lease import Holder, Lease
 from meddisseg_studio.state.lesions import DEFAULT_MIN_LESION_AREA, count_lesions
 from meddisseg_studio.state.listing import FolderLayout, label_for, list_images, list_labels
@@ -71,6 +73,8 @@ class PreparedProposal:
     key: str
     model_id: str
     uncertainty: float
+    threshold: float = 0.5
+    mask_sha256: str | None = None  # of the proposal thresholded at ``threshold`` (the audit log)
 
 
 class Project:
@@ -106,6 +110,8 @@ class Project:
         self._autosave: AutosaveQueue | None = None
         self._generations = itertools.count(1)
         self._image_cache: tuple[str, np.ndarray] | None = None
+        # Who the audit log names: None means identity.current_user() at each change.
+        self.user_name: str | None = None
         # The writer's lease (None when read-only); let go on close, or when this object is dropped.
         self.lease = lease
         self._let_go = weakref.finalize(self, lease.release) if lease is not None else None
@@ -222,16 +228,67 @@ class Project:
             except Exception:  # a broken listener must not undo a saved change
                 _log.exception("project listener failed for %s", key)
 
-    def _persist(self, entry: ImageEntry, previous: dict[str, object], **files: object) -> None:
-        """Commit ``entry`` (with ``mask=``, ``columns=``: see ``StateStore.commit``); on failure its
-        fields go back to ``previous`` and SaveError (StaleRecordError) is raised."""
+    def _persist(
+        self,
+        entry: ImageEntry,
+        previous: dict[str, object],
+        events: tuple[AuditEvent, ...] = (),
+        **files: object,
+    ) -> None:
+        """Commit ``entry`` (with ``mask=``, ``columns=``: see ``StateStore.commit``) and its audit
+        ``events`` in one transaction; on failure its fields go back to ``previous`` and SaveError
+        (StaleRecordError) is raised."""
+        if events and self._autosave is not None:
+            # The mask rows of earlier edit steps (made off the GUI thread) first: the log of an
+            # image lists its steps in order. Rarely a wait: a status changes far less often.
+            self._autosave.flush_notes(entry.key)
         try:
-            self.store.commit(entry, **files)  # type: ignore[arg-type]
+            self.store.commit(entry, events=events, **files)  # type: ignore[arg-type]
         except SaveError:
             for name, value in previous.items():
                 setattr(entry, name, value)
             raise
         self._notify(entry.key)
+
+    # -- audit log --------------------------------------------------------------------------
+    def user(self) -> str:
+        """The name the next change is recorded under."""
+        return self.user_name or current_user()
+
+    def event(self, action: str, key: str | None, **details: object) -> AuditEvent:
+        """An audit event of ``key`` (None: the whole folder) by :meth:`user`, now."""
+        return AuditEvent(action, key, details, self.user())
+
+    def record(self, *events: AuditEvent) -> None:
+        """Append ``events`` to the audit log (nothing for a read-only project); SaveError on failure."""
+        if events and not self.read_only:
+            self.store.append_audit(events)
+
+    def record_quietly(self, *events: AuditEvent) -> None:
+        """:meth:`record` for work that is done already (an export written): a failure is logged."""
+        try:
+            self.record(*events)
+        except SaveError as exc:
+            _log.warning("audit log not written (%s): %s", ", ".join(e.action for e in events), exc)
+
+    def record_mask(self, key: str, mask: np.ndarray, tool: str, time: str | None = None) -> None:
+        """Record that ``tool`` made ``key``'s mask ``mask`` (at ``time``, default now); runs on the
+        autosave thread too, so the hash is computed off the GUI thread. Failures are logged."""
+        event = self.event(audit.MASK, key, tool=tool, mask_sha256=mask_sha256(mask), shape=list(mask.shape))
+        if time is not None:
+            event = AuditEvent(event.action, event.image, event.details, event.user, time)
+        self.record_quietly(event)
+
+    def flush_records(self, timeout: float | None = None) -> bool:
+        """Wait until queued autosaves and the audit rows of edit steps are written; False on timeout."""
+        return self._autosave.flush(timeout) if self._autosave is not None else True
+
+    def history(
+        self, key: str | object | None = audit.ALL, actions: tuple[str, ...] | None = None
+    ) -> list[AuditRecord]:
+        """The audit log in order: all of it, one image's (its key) or the folder's own (None);
+        only the rows of ``actions`` when given."""
+        return self.store.audit_rows(key, actions)
 
     # -- pixels -----------------------------------------------------------------------------
     def load_image(self, key: str) -> np.ndarray:
@@ -311,28 +368,66 @@ class Project:
         self.entry(key)
         return self.store.read_proposal(key)
 
-    def save_proposal(self, key: str, proposal: Proposal) -> None:
-        """Store a proposal and its uncertainty score; a new image becomes ``proposed``."""
-        self.record_proposal(self.prepare_proposal(key, proposal))
+    def save_proposal(
+        self,
+        key: str,
+        proposal: Proposal,
+        *,
+        model_id: str | None = None,
+        model_sha256: str | None = None,
+        record: bool = True,
+    ) -> None:
+        """Store a proposal and its uncertainty score; a new image becomes ``proposed``.
+
+        The audit log gets a ``propose`` row naming the model (``proposal.model_id`` as shown,
+        and the registry's ``model_id`` and file ``model_sha256`` when known); ``record=False``
+        for a proposal that is only re-thresholded (the same model's).
+        """
+        prepared = self.prepare_proposal(key, proposal)
+        self.record_proposal(prepared, model_id=model_id, model_sha256=model_sha256, record=record)
 
     def prepare_proposal(self, key: str, proposal: Proposal) -> PreparedProposal:
         """The slow half of :meth:`save_proposal`, safe on a worker thread: compress and write the
-        proposal file (atomic), score its uncertainty. No entry changes and nobody is notified, so
-        the project's state is still only changed by :meth:`record_proposal` on one thread."""
+        proposal file (atomic), score its uncertainty, hash its mask for the audit log. No entry
+        changes and nobody is notified, so the project's state is still only changed by
+        :meth:`record_proposal` on one thread."""
         self.entry(key)  # an unknown key fails here, before anything is written
         self.store.write_proposal(key, proposal)
         score = scoring.uncertainty_score(proposal.probability, proposal.uncertainty)
-        return PreparedProposal(key, proposal.model_id, score)
+        return PreparedProposal(
+            key, proposal.model_id, score, proposal.threshold, mask_sha256(proposal.binary_mask())
+        )
 
-    def record_proposal(self, prepared: PreparedProposal) -> None:
-        """Record a proposal written by :meth:`prepare_proposal` (quick: one database row)."""
+    def record_proposal(
+        self,
+        prepared: PreparedProposal,
+        *,
+        model_id: str | None = None,
+        model_sha256: str | None = None,
+        record: bool = True,
+    ) -> None:
+        """Record a proposal written by :meth:`prepare_proposal` (quick: one database row, and its
+        ``propose`` row in the audit log unless ``record`` is False; see :meth:`save_proposal`)."""
         entry = self.entry(prepared.key)
         previous = {"uncertainty": entry.uncertainty, "model_id": entry.model_id, "status": entry.status}
         entry.uncertainty = prepared.uncertainty
         entry.model_id = prepared.model_id
         if entry.status is ReviewStatus.NEW:
             entry.status = ReviewStatus.PROPOSED
-        self._persist(entry, previous)
+        events: tuple[AuditEvent, ...] = ()
+        if record:
+            events = (
+                self.event(
+                    audit.PROPOSE,
+                    prepared.key,
+                    model=prepared.model_id,
+                    model_id=model_id,
+                    model_sha256=model_sha256,
+                    threshold=prepared.threshold,
+                    mask_sha256=prepared.mask_sha256,
+                ),
+            )
+        self._persist(entry, previous, events)
 
     # -- autosave ---------------------------------------------------------------------------
     @property
@@ -390,13 +485,23 @@ class Project:
         return rescued
 
     # -- review -----------------------------------------------------------------------------
-    def set_status(self, key: str, status: ReviewStatus | str, reason: str | None = None) -> None:
+    def set_status(
+        self, key: str, status: ReviewStatus | str, reason: str | None = None, *, note: str | None = None
+    ) -> None:
+        """Set the status (``reason``: a rejection's); ``note`` says why for the audit log."""
         entry = self.entry(key)
         status = ReviewStatus(status)
         previous = {"status": entry.status, "reject_reason": entry.reject_reason}
         entry.status = status
         entry.reject_reason = reason if status is ReviewStatus.REJECTED else None
-        self._persist(entry, previous)
+        events: tuple[AuditEvent, ...] = ()
+        if (entry.status, entry.reject_reason) != (previous["status"], previous["reject_reason"]):
+            was = str(previous["status"])
+            if status is ReviewStatus.REJECTED:
+                events = (self.event(audit.REJECT, key, reason=entry.reject_reason, **{"from": was}),)
+            else:
+                events = (self.event(audit.STATUS, key, to=str(status), reason=note, **{"from": was}),)
+        self._persist(entry, previous, events)
 
     def reject(self, key: str, reason: str) -> None:
         self.set_status(key, ReviewStatus.REJECTED, reason)
@@ -429,9 +534,13 @@ class Project:
         else:
             entry.proposal_dice = None
             entry.edited_fraction = None
+        was = str(entry.status)
         entry.status = ReviewStatus.APPROVED
         entry.reject_reason = None
-        self._persist(entry, previous, mask=mask)
+        event = self.event(
+            audit.APPROVE, key, mask_sha256=mask_sha256(mask), dice=entry.proposal_dice, **{"from": was}
+        )
+        self._persist(entry, previous, (event,), mask=mask)
 
     def next_unreviewed(self, after_key: str | None = None) -> str | None:
         """The next image (in listing order, wrapping) neither approved nor rejected nor unreadable."""

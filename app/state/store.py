@@ -30,7 +30,7 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TypedDict, cast
 
@@ -38,7 +38,7 @@ import numpy as np
 
 from meddisseg_core.atomic import atomic_write_bytes
 from meddisseg_core.errors import MedDisSegError
-from meddisseg_studio.state import codec, database
+from meddisseg_studio.state import audit, codec, database
 from meddisseg_studio.state.database import DB_NAME, SCHEMA_VERSION
 from meddisseg_studio.state.errors import SaveError, StaleRecordError, StateCorruptError
 from meddisseg_studio.state.lease import current_user
@@ -185,9 +185,24 @@ class StateStore:
             return None
         return cast(EntryRow, {**dict.fromkeys(_COLUMNS), **dict(zip(columns, row, strict=True)), "key": key})
 
-    def save_entry(self, entry: ImageEntry, *, rescue: bool = True) -> None:
+    def save_entry(
+        self, entry: ImageEntry, *, rescue: bool = True, events: Sequence[audit.AuditEvent] = ()
+    ) -> None:
         """Write one entry in its own durable transaction (see :meth:`commit`)."""
-        self.commit(entry, rescue=rescue)
+        self.commit(entry, rescue=rescue, events=events)
+
+    def append_audit(self, events: Sequence[audit.AuditEvent]) -> None:
+        """Append ``events`` to the audit log in one durable transaction; SaveError on failure."""
+        with self._lock, self._transaction():
+            audit.insert(self._conn, events)
+
+    def audit_rows(
+        self, image: str | object | None = audit.ALL, actions: Sequence[str] | None = None
+    ) -> list[audit.AuditRecord]:
+        """The audit log in order: every row, one image's (its key), or the folder's (None);
+        only ``actions`` when given."""
+        with self._lock:
+            return audit.select(self._conn, image, actions)
 
     def commit(
         self,
@@ -197,8 +212,12 @@ class StateStore:
         columns: tuple[str, ...] | None = None,
         rescue: bool = True,
         force: bool = False,
+        events: Sequence[audit.AuditEvent] = (),
     ) -> None:
         """Write ``entry``, and its mask file, in one durable transaction.
+
+        ``events`` are appended to the audit log in the same transaction: a change and its
+        record are stored together or not at all (a refused change records nothing).
 
         The change is based on ``entry.version``: the stored version must be the same (0 when
         there is no row yet). The row is then written with the version + 1, and ``entry.version``
@@ -241,6 +260,8 @@ class StateStore:
                             f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
                             tuple(values[n] for n in _COLUMNS),
                         )
+                    if events:
+                        audit.insert(self._conn, events)
             except _ConflictError as conflict:
                 rescued, problem = self._rescue(entry, png, base, conflict.stored) if rescue else (None, None)
                 raise StaleRecordError(entry.key, base, conflict.stored, rescued, problem) from None

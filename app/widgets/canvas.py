@@ -69,6 +69,7 @@ class _ToolBridge:
             self._canvas.overlay.render(mask, box)
 
     def commit(self, edit: MaskEdit) -> None:
+        self._canvas.edit_source = self._canvas.tool.name
         self._canvas.editCommitted.emit(edit)
 
     def show_path(self, points: list[Point] | None, closed: bool) -> None:
@@ -119,6 +120,8 @@ class MaskCanvas(QtWidgets.QWidget):
             self._vb.addItem(item, ignoreBounds=True)
         self.prompt_markers = PromptMarkers(self._vb, z=5)
 
+        # What made the edit being committed (a tool's or an operation's name), for the audit log.
+        self.edit_source = "edit"
         self._image: np.ndarray | None = None  # what set_image was given (8- or 16-bit)
         self._levels = DisplayLevels()
         self._mask: np.ndarray | None = None
@@ -323,6 +326,7 @@ class MaskCanvas(QtWidgets.QWidget):
             return None
         edit.apply_to(self._mask)
         self.refresh_region(edit.y0, edit.x0, *edit.shape)
+        self.edit_source = name
         self.editCommitted.emit(edit)
         return edit
 
