@@ -284,7 +284,7 @@ class PromptController(QObject):
         if edit is None:
             self.message.emit(f"{tool}: the mask did not change{note}")
             return
-        ws.apply_edit(edit)
+        ws.apply_edit(edit, run.request.tool)  # "box" or "click": the audit log names the prompt
         self._undo.append(_Step(edit, before, after, map_before, self._probability))
         self._redo = []
         added = int(np.count_nonzero(edit.after > edit.before))
