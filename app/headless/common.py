@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from meddisseg_studio.state.errors import StateLeasedError
 from meddisseg_studio.state.project import Project
 
 
@@ -27,6 +28,18 @@ def open_project(args: argparse.Namespace) -> Project:
     """Open for writing: takes the folder's lease, so it is refused (exit 2, naming the holder)
     while the app or another command has the folder open."""
     return Project.open(args.folder, args.state_dir, take_over="stale" if args.take_over_stale else None)
+
+
+def open_to_read(args: argparse.Namespace) -> tuple[Project, str | None]:
+    """Open for an export: for writing when free (so the export is recorded in the folder's
+    history), else read-only beside the copy that holds the folder. Returns the project and, when
+    read-only, the note that says so; an export changes nothing in the folder, so a live holder
+    never stops it (a stale one is taken over only with ``--take-over-stale``, as for import)."""
+    try:
+        return open_project(args), None
+    except StateLeasedError as exc:
+        project = Project.open(args.folder, args.state_dir, read_only=True)
+        return project, f"{exc}: exported read-only, so this export is not in the folder's history"
 
 
 def emit(args: argparse.Namespace, summary: str, details: list[str], document: dict) -> None:
