@@ -38,9 +38,23 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "File",
         "Keep the annotation state in another folder (for read-only image folders)",
     ),
+    ActionSpec(
+        "set_user_name",
+        "Your &name…",
+        ("Ctrl+Shift+U",),
+        "File",
+        "The name the history records your changes under (e.g. Dr A. Smith); empty: your login name",
+    ),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "File", "Save pending edits and quit"),
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Edit", "Undo the last mask edit", "undo"),
     ActionSpec("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit", "Redo the last undone edit", "redo"),
+    ActionSpec(
+        "revert_to_proposal",
+        "Re&vert to proposal",
+        ("Ctrl+Shift+R",),
+        "Edit",
+        "Make the mask the model's proposal again (one undo step; the image is 'proposed' again)",
+    ),
     ActionSpec("next_image", "Next image", ("PgDown",), "Edit", "Show the next image in the list"),
     ActionSpec("previous_image", "Previous image", ("PgUp",), "Edit", "Show the previous image in the list"),
     ActionSpec("brush_smaller", "Smaller brush", ("[",), "Tools", "Shrink the brush by about 15 %"),
@@ -101,7 +115,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Run the model on every unreviewed image, replacing the proposals it made already",
     ),
     ActionSpec(
-        "cancel_job", "&Cancel running job", ("Esc",), "Model", "Stop proposals or export after this item"
+        "cancel_job",
+        "&Cancel running job",
+        ("Esc",),
+        "Model",
+        "Stop proposals or export after this item; with none running, clear the Box/Click prompts",
     ),
     ActionSpec(
         "load_default_model", "Use &default model", ("Ctrl+D",), "Model", "Use the shipped default model"

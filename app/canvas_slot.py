@@ -94,7 +94,8 @@ class CanvasSlot(QWidget):
             self._layout.setCurrentWidget(canvas)
             self._placeholder.hide()
             self.setFocusProxy(canvas)
-            canvas.editCommitted.connect(self.workspace.apply_edit)
+            # The audit log names what made each edit: the tool or operation the canvas ran.
+            canvas.editCommitted.connect(lambda edit: self.workspace.apply_edit(edit, canvas.edit_source))
             self.workspace.maskChanged.connect(canvas.refresh_region)
             # Show what arrived while the canvas was being built.
             ws = self.workspace

@@ -22,6 +22,8 @@ def connect_commands(w: MainWindow) -> None:
     a.connect("quit", w.close)
     a.connect("undo", ws.undo)
     a.connect("redo", ws.redo)
+    a.connect("revert_to_proposal", ws.revert_to_proposal)
+    a.connect("set_user_name", w.ask_user_name)
     a.connect("next_image", lambda: w.step_image(1))
     a.connect("previous_image", lambda: w.step_image(-1))
     a.connect("approve", rv.approve)

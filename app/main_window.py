@@ -29,6 +29,7 @@ from .control.findings import FindingsController
 from .control.finetune import FineTuneControl
 from .control.jobs import JobQueue
 from .control.models import ModelsControl
+from .control.prompts import PromptController
 from .control.proposals import ProposalController
 from .control.review import ReviewController
 from .control.workspace import Workspace
@@ -41,8 +42,10 @@ from .docks import (
     save_layout,
     share_column,
 )
+from .history_view import HistoryView
 from .model_windows import ModelWindows
 from .settings import Preferences, export_options, open_settings, read_preferences, write_preferences
+from .state.identity import set_display_name
 from .tools import gesture_rows, tool_names
 from .view_options import ViewOptions
 from .widgets.dialogs import Dialogs
@@ -87,6 +90,7 @@ class MainWindow(QMainWindow):
         self.workspace = Workspace(self.errors, self)
         self.review = ReviewController(self.workspace, self)
         self.proposals = ProposalController(self.workspace, self.jobs, self)
+        self.prompts = PromptController(self.workspace, self.proposals, self)
         self.exports = ExportController(self.workspace, self.jobs, self)
         self.findings = FindingsController(self.workspace, self)
         self.models = ModelsControl(self.workspace, self.proposals, self)
@@ -128,6 +132,7 @@ class MainWindow(QMainWindow):
         self.tool_options = ToolOptionsPanel()
         self.display_panel = DisplayLevelsPanel()
         self.findings_panel = FindingsPanel()
+        self.history = HistoryView(self.workspace, self.dialogs, self)
         self.docks = build_docks(
             self,
             self.image_list,
@@ -140,6 +145,11 @@ class MainWindow(QMainWindow):
                 "findings": ("Findings", self.findings_panel),
             },
         )
+        # The audit log of the image on screen: a table that scrolls by itself, as a tab beside
+        # Review and Summary (a fourth panel in the right column would not fit a 768-pixel screen).
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.docks["history"] = add_dock(self, "history", "History", self.history.panel, right, scroll=False)
+        self.tabifyDockWidget(self.docks["summary"], self.docks["history"])
         # Fine-tuning runs: a tab beside Review and Summary, so it never takes the canvas's height;
         # shown when a job starts (pyqtgraph loads when the panel first shows).
         self.jobs_panel = JobsPanel()
@@ -201,6 +211,7 @@ class MainWindow(QMainWindow):
         self.model_panel.set_threshold(self.proposals.threshold, emit=False)
         self.review.reject_reasons = prefs.reject_reasons
         self.workspace.min_lesion_area = prefs.min_lesion_area
+        set_display_name(prefs.user_name)  # the audit log's name for this user ("": the OS user)
         self.exports.options = lambda: export_options(self.preferences())
         self.actions["force_fp32"].setChecked(prefs.force_fp32)
         self.proposals.force_fp32 = prefs.force_fp32  # before the first model loads
@@ -244,6 +255,12 @@ class MainWindow(QMainWindow):
         self.workspace.maskChanged.connect(lambda *_box: pointer.refresh())
         self.workspace.imageCleared.connect(pointer.clear_readout)
         self.findings_panel.lesionSelected.connect(lambda lesion: canvas.set_highlight(lesion_box(lesion)))
+        # Box and Click: the canvas asks, the prompt controller runs the model and sends the markers back.
+        canvas.promptRequested.connect(self.prompts.request)
+        canvas.promptsCleared.connect(self.prompts.clear)
+        self.prompts.promptsChanged.connect(canvas.show_prompts)
+        self.prompts.busyChanged.connect(canvas.set_busy)
+        canvas.show_prompts(self.prompts.shown())
 
     # -- wiring -------------------------------------------------------------------
     def _connect(self) -> None:
@@ -256,7 +273,7 @@ class MainWindow(QMainWindow):
         ws.maskChanged.connect(lambda *_box: self._update_actions())
         ws.maskChanged.connect(lambda *_box: self._entry_timer.start())  # live agreement numbers
         ws.entryChanged.connect(self._on_entry_changed)
-        sources = (self.errors, ws, rv, pr, self.exports, self.jobs, self.models, self.finetune)
+        sources = (self.errors, ws, rv, pr, self.prompts, self.exports, self.jobs, self.models, self.finetune)
         sources += (self.findings,)
         for source in sources:
             source.message.connect(self.show_message)
@@ -363,16 +380,27 @@ class MainWindow(QMainWindow):
         self.finetune.force_fp32 = force  # the next fine-tuning job
 
     def cancel_current(self) -> None:
-        """Esc: cancel the running job, else the canvas interaction in progress."""
+        """Esc: cancel the running job, else the canvas interaction in progress, else the prompts."""
+        canvas = self.canvas_slot.canvas
         if self.jobs.busy:
             self.jobs.cancel()
-        elif self.canvas_slot.canvas is not None:
-            self.canvas_slot.canvas.cancel_interaction()
+        elif canvas is not None and canvas.tool.active:
+            canvas.cancel_interaction()
+        elif canvas is not None:
+            canvas.clear_prompts()
 
     def step_image(self, offset: int) -> None:
         key = self.image_list.step(offset)
         if key is not None:
             self.workspace.show_image(key)
+
+    def ask_user_name(self) -> None:
+        """File > Your name…: kept in Preferences, in effect for the next change."""
+        name = self.history.ask_user_name(self.prefs.user_name)
+        if name is not None:
+            self.prefs = replace(self.prefs, user_name=name)
+            write_preferences(self.settings, self.preferences())
+            self.show_message(f"Changes are now recorded as {name or 'your login name'}")
 
     def show_shortcuts(self) -> HelpDialog:
         dialog = HelpDialog(self.actions.rows(), self, gestures=gesture_rows())
@@ -449,6 +477,7 @@ class MainWindow(QMainWindow):
         self.models.shutdown()
         self.jobs.shutdown()
         self.proposals.shutdown()
+        self.prompts.shutdown()
         if not self.workspace.flush() and not self.dialogs.confirm(
             "Unsaved edits",
             "The latest edits could not be written (see the previous message). Close anyway and lose them?",

@@ -17,6 +17,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QColor
 
 from .export.common import DEFAULT_MIN_LESION_AREA, ExportOptions
+from .state.identity import clean_name
 from .state.reject_reasons import DEFAULT_REJECT_REASONS, reasons_from_setting
 
 ORGANISATION = "Med-DisSeg"
@@ -44,6 +45,8 @@ class Preferences:
     min_lesion_area: int = DEFAULT_MIN_LESION_AREA
     # Run models in fp32 even where a faster precision was measured to give the same masks.
     force_fp32: bool = False
+    # The name the audit log records changes under (e.g. "Dr A. Smith"); empty: the OS user.
+    user_name: str = ""
 
 
 # QSettings key of each field.
@@ -57,6 +60,7 @@ _KEYS = {
     "reject_reasons": "review/reject_reasons",
     "min_lesion_area": "export/min_lesion_area",
     "force_fp32": "model/force_fp32",
+    "user_name": "user/name",
 }
 assert set(_KEYS) == {f.name for f in fields(Preferences)}
 
@@ -89,6 +93,7 @@ def read_preferences(settings: QSettings) -> Preferences:
         reject_reasons=reasons_from_setting(settings.value(_KEYS["reject_reasons"])),
         min_lesion_area=int(_number(settings, _KEYS["min_lesion_area"], base.min_lesion_area, LESION_AREAS)),
         force_fp32=str(settings.value(_KEYS["force_fp32"], base.force_fp32)).lower() in ("true", "1"),
+        user_name=clean_name(str(settings.value(_KEYS["user_name"], "") or "")) or "",
     )
 
 
@@ -100,6 +105,9 @@ def write_preferences(settings: QSettings, prefs: Preferences) -> None:
                 settings.remove(key)
             else:
                 settings.setValue(key, "\n".join(prefs.reject_reasons))
+            continue
+        if name == "user_name" and not prefs.user_name:
+            settings.remove(key)  # no name set: the OS user, whoever logs in
             continue
         settings.setValue(key, getattr(prefs, name))
 

@@ -92,3 +92,10 @@ class NonFiniteLossError(TrainingError):
 
 class CancelledError(MedDisSegError):
     """A long-running job was cancelled on request."""
+
+
+class PromptError(MedDisSegError, ValueError):
+    """A box or click prompt cannot be used (outside the image, zero area, wrong shapes).
+
+    Raised before anything is computed, so a bad prompt changes nothing.
+    """

@@ -143,3 +143,15 @@ def _torch_threads_restored() -> Any:
     yield
     if before is not None:
         assert torch.get_num_threads() == before, "torch.set_num_threads was changed and not restored"
+
+
+@pytest.fixture(autouse=True)
+def _user_name_forgotten() -> Any:
+    """The user's display name (set by a window from Preferences) is process-wide: no test leaves
+    one behind for the next (the audit log would record the wrong user)."""
+    import sys
+
+    yield
+    identity = sys.modules.get("meddisseg_studio.state.identity")
+    if identity is not None:
+        identity.set_display_name(None)

@@ -17,7 +17,7 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from meddisseg_core.errors import MedDisSegError
-from meddisseg_studio.state.errors import SaveError, StateCorruptError
+from meddisseg_studio.state.errors import SaveError, StaleRecordError, StateCorruptError
 
 from .dialogs import Dialogs
 
@@ -42,10 +42,13 @@ class ErrorReporter(QObject):
         self.last_error: tuple[str, str] | None = None
         self.rescue_save: Callable[[], None] | None = None
         self.quarantine: Callable[[Path], None] | None = None
+        self.record_conflict: Callable[[StaleRecordError], list[Path]] | None = None
 
     def report(self, exc: BaseException, what: str) -> None:
         """Route one exception raised while trying to ``what`` to the matching handler."""
-        if isinstance(exc, SaveError):
+        if isinstance(exc, StaleRecordError):
+            self.stale_record(exc)
+        elif isinstance(exc, SaveError):
             self.save_failed(exc)
         elif isinstance(exc, StateCorruptError):
             self.state_corrupt(exc)
@@ -76,6 +79,17 @@ class ErrorReporter(QObject):
             "Cannot save", text, "Choose another folder…", "Not now"
         ):
             self.rescue_save()
+
+    def stale_record(self, exc: StaleRecordError) -> None:
+        """Another copy changed the image: show theirs, then say where the refused change is kept."""
+        self.message.emit(f"NOT SAVED (changed elsewhere): {exc.key}")
+        more = self.record_conflict(exc) if self.record_conflict is not None else []
+        also = "".join(f"\nYour mask edits queued after it are kept in {path}." for path in more)
+        self.error(
+            "Changed by another copy",
+            f"{exc}{also}\n\nThe image now shows the stored version. Compare, and redo your change "
+            "if it is still needed.",
+        )
 
     def state_corrupt(self, exc: StateCorruptError) -> None:
         self.last_error = ("Damaged state", str(exc))

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from meddisseg_core.errors import MedDisSegError
+from meddisseg_studio.state import audit
 from meddisseg_studio.workers.threads import BUDGET, ThreadBudget
 
 from .child import ChildCommand
@@ -392,8 +393,31 @@ class FineTuneControl(QObject):
         """The user's answer to the before/after comparison: "new" makes the new model current."""
         if choice == "new":
             self.models.use(new.id)
+            self._record_accepted(new)
         else:
             self.message.emit(f"Kept the current model; {new.id} stays in the registry")
+
+    def _record_accepted(self, new: ModelRecord) -> None:
+        """The audit log of the folder notes who accepted the fine-tuned model, with its scores."""
+        project = self.models.workspace.project
+        if project is None:
+            return
+        result = self.last_result
+        scores: dict[str, object] = {}
+        if result is not None and result.get("new_id") == new.id:  # the held-out Dice, when recorded
+            before, after = result.get("before") or {}, result.get("after") or {}
+            scores = {"dice_before": before.get("dice"), "dice_after": after.get("dice")}
+        project.record_quietly(
+            project.event(
+                audit.MODEL,
+                None,
+                event="accepted",
+                model_id=new.id,
+                model_sha256=new.sha256,
+                base_id=new.parent or None,
+                **scores,
+            )
+        )
 
     # -- stopping ---------------------------------------------------------------------
     @Slot()

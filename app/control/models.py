@@ -127,6 +127,7 @@ class ModelsControl(QObject):
         # is registered and remembered for the folder too instead of forgotten at the next start.
         proposals.predictorChanged.connect(self._on_predictor_changed)
         proposals.loadFailed.connect(self._on_load_failed)
+        proposals.model_identity = self.identity
 
     # -- the registry (imports torch) ---------------------------------------------------
     @property
@@ -177,6 +178,20 @@ class ModelsControl(QObject):
     def folder(self) -> Path | None:
         project = self.workspace.project
         return Path(project.folder) if project is not None else None
+
+    def identity(self) -> tuple[str, str] | None:
+        """(registry id, sha256 of the file) of the model proposals are made with now, or None
+        when the predictor in use is not the current record's file (not known yet)."""
+        record = self.current
+        loaded = getattr(self.proposals.predictor, "loaded", None)
+        source = getattr(loaded, "source", None)
+        if record is None or source is None or self._registry is None:
+            return None
+        try:
+            same = self._registry.path_of(record).resolve() == Path(source).resolve()
+        except OSError:
+            return None
+        return (record.id, record.sha256) if same else None
 
     def shipped(self) -> ModelRecord | None:
         self.registry  # noqa: B018 - syncs the shipped record on first use

@@ -68,11 +68,20 @@ class _Batch(QObject):
     lambda would run in the worker's thread).
     """
 
-    def __init__(self, controller: ProposalController, project: Project, total: int) -> None:
+    def __init__(
+        self,
+        controller: ProposalController,
+        project: Project,
+        total: int,
+        model: tuple[str | None, str | None] = (None, None),
+    ) -> None:
         super().__init__(controller)
         self.controller = controller
         self.project = project  # results are recorded only while this project is still open
         self.total = total
+        # The model that makes this batch's proposals (registry id, file sha256),
+        # taken when it starts: a model switched meanwhile must not be named for them.
+        self.model = model
         self.proposed = 0
         self.failures: list[tuple[str, str]] = []
 
@@ -126,6 +135,9 @@ class ProposalController(QObject):
         self._waiting: list[str] = []  # keys asked for while the model loads
         self._waiting_skips = False  # ... and whether those already proposed are to be skipped
         self._closed = False  # after shutdown nothing new starts (a thread must not outlive the window)
+        # (registry id, file sha256) of the predictor in use, for the audit log; the models
+        # control installs the real one (it knows the registry), None when not known.
+        self.model_identity: Callable[[], tuple[str, str] | None] = lambda: None
         workspace.imageShown.connect(self._on_image_shown)
 
     # -- threshold ----------------------------------------------------------------
@@ -351,7 +363,8 @@ class ProposalController(QObject):
             keys = left
         predictor = self.predictor
         keys = list(keys)
-        batch = _Batch(self, project, len(keys))
+        identity = self.model_identity()
+        batch = _Batch(self, project, len(keys), identity if identity is not None else (None, None))
         model_id, threshold, precision = self.model_name, self._threshold, self.precision_label()
 
         def prepare(key: str, prediction: Prediction) -> PreparedProposal:
@@ -392,7 +405,8 @@ class ProposalController(QObject):
         if self.workspace.project is not batch.project:
             return  # another folder was opened meanwhile: its entries are not these
         try:
-            batch.project.record_proposal(prepared)
+            registry_id, model_sha256 = batch.model
+            batch.project.record_proposal(prepared, model_id=registry_id, model_sha256=model_sha256)
         except Exception as exc:
             batch.failures.append((key, f"not saved: {exc}"))
             self.errors.report(exc, f"save the proposal for {key}")

@@ -18,10 +18,11 @@ from PySide6.QtCore import QObject, Signal
 from meddisseg_core.errors import ImageReadError, MedDisSegError
 from meddisseg_studio.state import scoring
 from meddisseg_studio.state.edits import MaskEdit
-from meddisseg_studio.state.errors import StateLockedError
+from meddisseg_studio.state.errors import StaleRecordError, StateLeasedError, StateLockedError
+from meddisseg_studio.state.lease import Holder
 from meddisseg_studio.state.lesions import DEFAULT_MIN_LESION_AREA
 from meddisseg_studio.state.model import ImageEntry, Proposal, ReviewStatus
-from meddisseg_studio.state.project import Project
+from meddisseg_studio.state.project import Project, state_dir_for
 from meddisseg_studio.state.session import EditSession
 from meddisseg_studio.state.store import quarantine_and_reset
 
@@ -37,11 +38,16 @@ class Workspace(QObject):
     imageCleared = Signal()
     # y0, x0, h, w of a mask region that changed
     maskChanged = Signal(int, int, int, int)
+    # the MaskEdit that undo reverted / redo re-applied (after maskChanged)
+    editUndone = Signal(object)
+    editRedone = Signal(object)
     # the key of an entry whose status or scores changed ("" for many)
     entryChanged = Signal(str)
     message = Signal(str)
     # the project is about to close (another folder, the window closing): write what is being typed
     projectClosing = Signal()
+    # why this window's lease on the folder was lost (emitted from the heartbeat thread)
+    leaseLost = Signal(str)
 
     def __init__(self, errors: ErrorReporter, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -60,18 +66,36 @@ class Workspace(QObject):
         self._pending_open: tuple[Path, Path | None] | None = None
         errors.rescue_save = self.choose_state_dir
         errors.quarantine = self._quarantine
+        errors.record_conflict = self._reload_record
+        self.leaseLost.connect(self._lease_lost)  # queued: the heartbeat thread emits it
 
     # -- project ------------------------------------------------------------------
     @guarded("open the folder")
     def open_folder(
-        self, folder: Path | str, state_dir: Path | str | None = None, *, read_only: bool = False
+        self,
+        folder: Path | str,
+        state_dir: Path | str | None = None,
+        *,
+        read_only: bool = False,
+        take_over: Holder | None = None,
     ) -> None:
         folder = Path(folder)
         self._pending_open = (folder, Path(state_dir) if state_dir else None)
+        reopening = self.project is not None and self.project.state_dir == state_dir_for(folder, state_dir)
+        if reopening and not read_only:
+            self.close_project()  # our own lease would refuse us
         try:
             project = Project.open(
-                folder, state_dir=state_dir, read_only=read_only, min_lesion_area=self.min_lesion_area
+                folder,
+                state_dir=state_dir,
+                read_only=read_only,
+                min_lesion_area=self.min_lesion_area,
+                take_over=take_over,
             )
+        except StateLeasedError as exc:
+            self._pending_open = None
+            self._folder_leased(folder, state_dir, exc)
+            return
         except StateLockedError as exc:  # in use elsewhere, not damaged: offer to look read-only
             self._pending_open = None
             if self.dialogs.confirm("Folder in use", str(exc), "Open read-only", "Cancel"):
@@ -81,6 +105,8 @@ class Workspace(QObject):
         self.close_project()
         self.project = project
         self._unsubscribe = project.subscribe(self.entryChanged.emit)
+        if project.lease is not None:
+            project.lease.on_lost = self.leaseLost.emit
         self.message.emit(f"Opened {folder} with {len(project.entries)} image(s)")
         if read_only:
             self.message.emit(f"Opened {folder} read-only: edits and reviews are not saved")
@@ -96,6 +122,47 @@ class Workspace(QObject):
             self.show_next_readable(None)
         else:
             self.imageCleared.emit()
+
+    def _folder_leased(self, folder: Path, state_dir: Path | str | None, exc: StateLeasedError) -> None:
+        """Another open holds the folder: take a stale lease over, or look read-only (both asked)."""
+        holder = exc.holder
+        if exc.stale_reason is not None and holder is not None:
+            question = (
+                f"{holder.user} on {holder.host or 'an unknown computer'} opened this folder at "
+                f"{holder.since} and seems to have stopped ({exc.stale_reason}).\n\nTake over? Everything "
+                "it saved is kept. Should it still be running, its further changes are refused there "
+                "and kept aside, never written over yours."
+            )
+            if self.dialogs.confirm("Take over the folder?", question, "Take over", "Open read-only"):
+                self.open_folder(folder, state_dir, take_over=holder)
+            else:
+                self.open_folder(folder, state_dir, read_only=True)
+            return
+        if self.dialogs.confirm("Folder in use", str(exc), "Open read-only", "Cancel"):
+            self.open_folder(folder, state_dir, read_only=True)
+
+    def _lease_lost(self, why: str) -> None:
+        if self.project is None or self.project.lease is None or self.project.lease.lost != why:
+            return  # about a project closed since
+        self.message.emit(f"This window no longer holds the folder: {why}")
+        self.dialogs.info(
+            "Folder taken over",
+            f"{why}.\n\nThis window no longer holds {self.project.folder} for writing. Your changes to "
+            "images the other copy has changed are refused and kept aside, never written over its work. "
+            "Reopen the folder (read-only) to follow its work.",
+        )
+
+    def _reload_record(self, exc: StaleRecordError) -> list[Path]:
+        """Another copy changed an image under us: show the stored version (ours was rescued).
+
+        Returns the files that edits still queued for it were rescued to."""
+        if self.project is None:
+            return []
+        rescued = self.project.reload(exc.key)
+        if exc.key == self.key:
+            self.session = None  # its edits are in the rescued files; never autosave them again
+            self.show_image(exc.key)
+        return rescued
 
     def close_project(self) -> None:
         if self.project is not None:
@@ -231,12 +298,13 @@ class Workspace(QObject):
 
     # -- editing ------------------------------------------------------------------
     @guarded("save the edit")
-    def apply_edit(self, edit: MaskEdit) -> None:
+    def apply_edit(self, edit: MaskEdit, tool: str = "edit") -> None:
+        """A person's edit, made with ``tool`` (the audit log names it: brush, fill, box…)."""
         if self.session is None:
             return
         self.mask_follows_proposal = False
         try:
-            self.session.apply(edit)
+            self.session.apply(edit, tool=tool)
         finally:
             # Shown either way: the edit is in memory even when saving failed.
             h, w = edit.shape
@@ -251,11 +319,43 @@ class Workspace(QObject):
             # The mask changed in memory even if saving failed: redraw all of it, then report.
             self.maskChanged.emit(0, 0, *self.session.mask.shape)
             raise
+        finally:
+            self._follow_proposal_again()
         if edit is None:
             self.message.emit(f"Nothing to {name}")
             return
         h, w = edit.shape
         self.maskChanged.emit(edit.y0, edit.x0, h, w)
+        (self.editUndone if name == "undo" else self.editRedone).emit(edit)
+
+    def _follow_proposal_again(self) -> None:
+        # Undone or reverted back to the proposal, the mask is the model's again: a new
+        # threshold may rewrite it; away from it, it may not.
+        entry = self.entry()
+        self.mask_follows_proposal = (
+            self.proposal is not None and entry is not None and entry.status is ReviewStatus.PROPOSED
+        )
+
+    @guarded("revert to the proposal")
+    def revert_to_proposal(self) -> None:
+        """Edit > Revert to proposal: the proposal's mask again, as one undoable step."""
+        if self.session is None or self.key is None:
+            return
+        if self.session.proposal_mask() is None:
+            self.message.emit(f"No proposal for {self.key} to revert to")
+            return
+        try:
+            edit = self.session.revert_to_proposal()
+        except Exception:
+            self.maskChanged.emit(0, 0, *self.session.mask.shape)
+            raise
+        finally:
+            self._follow_proposal_again()
+        if edit is None:
+            self.message.emit("The mask is the proposal already")
+            return
+        self.maskChanged.emit(edit.y0, edit.x0, *edit.shape)
+        self.message.emit(f"Reverted {self.key} to the proposal (Ctrl+Z undoes it)")
 
     @guarded("undo")
     def undo(self) -> None:
@@ -280,7 +380,7 @@ class Workspace(QObject):
         if threshold == self.proposal.threshold:
             return
         self.proposal = replace(self.proposal, threshold=float(threshold))
-        self.project.save_proposal(self.key, self.proposal)
+        self.project.save_proposal(self.key, self.proposal, record=False)  # the same model's proposal
         try:
             edit = self.session.set_from_proposal(self.proposal.probability, self.proposal.threshold)
         finally:

@@ -6,6 +6,8 @@ Output::
     <dest>/masks/<stem>.png     the final mask, 0/255 lossless PNG at the image's size
     <dest>/train.txt, val.txt   seeded split of the names ``<stem>.png``, one per line,
                                 every line (the last included) ending in a newline
+    <dest>/provenance.csv, .json  per name: who approved the mask, when, and which model
+                                proposed it (:mod:`meddisseg_studio.export.provenance`)
 
 The authors' loader reads ``images/<name>`` and ``masks/<name>`` with the *same* file name,
 suffix included, both with ``cv2.imread``. Masks must stay lossless (a JPEG mask blurs the
@@ -36,6 +38,7 @@ from meddisseg_studio.export.common import (
 )
 from meddisseg_studio.export.names import assign_names
 from meddisseg_studio.export.pixels import image_as_png
+from meddisseg_studio.export.provenance import SIDECAR_CSV, SIDECAR_JSON, provenances, sidecar_texts
 from meddisseg_studio.state import codec
 from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.state.project import Project
@@ -93,6 +96,11 @@ def write_authors(
         train, val = split_names(exported, options.val_fraction, options.seed)
         out.text("train.txt", "".join(f"{n}\n" for n in train))
         out.text("val.txt", "".join(f"{n}\n" for n in val))
+        known = provenances(project)
+        keys = {assignment.names[e.key]: e.key for e in entries}
+        table, document = sidecar_texts([(name, keys[name], known[keys[name]]) for name in sorted(exported)])
+        out.text(SIDECAR_CSV, table)
+        out.text(SIDECAR_JSON, document)
     renamed = tuple(r for r in assignment.renamed if r.name in set(exported))
     return ExportResult("authors", dest, out.published(dest), tuple(skipped), renamed)
 

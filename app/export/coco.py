@@ -5,11 +5,12 @@ least ``options.min_lesion_area`` pixels, with nearby specks attached: see
 :mod:`meddisseg_studio.export.lesions`), ``iscrowd`` 0 throughout. RLE keeps masks exact, and
 the union of an image's annotations equals its mask. Images whose mask is empty are listed
 without an annotation, which COCO reads as "no object". ``file_name`` is the image's key
-(its path relative to the project folder).
+(its path relative to the project folder). Each image's ``"meddisseg"`` object says who
+approved its mask, when, and which model proposed it (:mod:`meddisseg_studio.export.provenance`).
 
 Findings (``export/findings.py``): with a findings schema every annotation has ``attributes``
 (the lesion's values; ``{}`` when none is set), annotation *i* of an image being lesion *i* of
-the Findings panel; an image with a comment has ``comment``. Without both, the file is as before.
+the Findings panel; an image with a comment has ``comment``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from meddisseg_studio.export.common import (
     stored_mask,
 )
 from meddisseg_studio.export.findings import export_schema, image_findings
+from meddisseg_studio.export.provenance import provenances
 from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.state.project import Project
 
@@ -73,6 +75,7 @@ def write_coco(
     annotations: list[dict] = []
     skipped: list[tuple[str, str]] = []
     schema = export_schema(project)
+    known = provenances(project)
     for entry in entries:
         mask = stored_mask(project, entry.key)
         if isinstance(mask, str):
@@ -81,7 +84,13 @@ def write_coco(
             continue
         image_id = len(images) + 1
         height, width = (int(v) for v in mask.shape)
-        image = {"id": image_id, "file_name": entry.key, "height": height, "width": width}
+        image = {
+            "id": image_id,
+            "file_name": entry.key,
+            "height": height,
+            "width": width,
+            "meddisseg": known[entry.key].as_dict(),
+        }
         found = image_findings(project, entry.key, mask, options.min_lesion_area)
         if found.comment:
             image["comment"] = found.comment

@@ -1,4 +1,5 @@
-"""A CSV of the review: one row per image with status, Dice, uncertainty, edits, reasons, lesions.
+"""A CSV of the review: one row per image with status, Dice, uncertainty, edits, reasons, lesions,
+and provenance: the proposing model's registry id and file sha256, who approved the mask and when.
 
 Cells are neutralised against formula injection as OWASP recommends: a cell whose text starts
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading single quote, which
@@ -32,6 +33,7 @@ from meddisseg_studio.export.common import (
 )
 from meddisseg_studio.export.findings import csv_cell, export_schema, image_findings
 from meddisseg_studio.export.lesions import count_lesions
+from meddisseg_studio.export.provenance import provenances
 from meddisseg_studio.state.model import ImageEntry, ReviewStatus
 from meddisseg_studio.state.project import Project
 
@@ -45,6 +47,10 @@ COLUMNS = (
     "reject_reason",
     "error",
     "model_id",
+    "model_registry_id",
+    "model_sha256",
+    "approved_by",
+    "approved_at",
 )
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -99,6 +105,7 @@ def write_csv(
     ):
         writer = csv.writer(stream)
         writer.writerow(columns)
+        known = provenances(project)
         for entry in entries:
             missing = missing_image(project, entry.key)
             if missing is not None:  # reported as every format reports it, the rest goes on
@@ -108,6 +115,13 @@ def write_csv(
             values = {column: getattr(entry, column, None) for column in COLUMNS}
             mask = _mask(project, entry)
             values["lesions"] = None if mask is None else count_lesions(mask, options.min_lesion_area)
+            prov = known[entry.key]  # who approved (approved images only), and the proposing model
+            values.update(
+                model_registry_id=prov.model_id,
+                model_sha256=prov.model_sha256,
+                approved_by=prov.approved_by,
+                approved_at=prov.approved_at,
+            )
             if schema is not None or with_comment:
                 found = image_findings(project, entry.key, mask, options.min_lesion_area)
                 for name in attributes if schema is not None else ():

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
+from meddisseg_studio.state import audit
 from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.state.project import Project
 
@@ -22,6 +23,7 @@ from .common import (
     ExportResult,
     ProgressCallback,
     clean_stale_partials,
+    select,
 )
 
 __all__ = ["FORMATS", "ExportFormat", "ExportOptions", "ExportResult", "ExportRunner", "get_format"]
@@ -76,12 +78,29 @@ class _Deferred:
         options: ExportOptions | None = None,
     ) -> ExportResult:
         runner: ExportRunner = getattr(importlib.import_module(f"{__package__}.{self.module}"), self.function)
+        project.flush_records()  # the last edit steps' rows (and masks) are in what is exported
         # What a killed export to this destination left behind goes first, and is reported.
         cleaned = clean_stale_partials(dest)
         result = runner(
             project, dest, statuses=statuses, progress=progress, should_cancel=should_cancel, options=options
         )
+        _record(project, result, statuses)
         return dataclasses.replace(result, cleaned=cleaned) if cleaned else result
+
+
+def _record(project: Project, result: ExportResult, statuses: tuple[ReviewStatus, ...] | None) -> None:
+    """Note a finished export in the folder's audit log: format, destination, how many images."""
+    count = len(select(project, statuses)) - len(result.skipped)
+    project.record_quietly(
+        project.event(
+            audit.EXPORT,
+            None,
+            format=result.format,
+            dest=str(result.dest),
+            count=count,
+            files=len(result.written),
+        )
+    )
 
 
 _APPROVED = (ReviewStatus.APPROVED,)
@@ -131,6 +150,15 @@ FORMATS: tuple[ExportFormat, ...] = (
         "labelme",
         _APPROVED,
         _Deferred("labelme", "write_labelme"),
+    ),
+    ExportFormat(
+        "audit",
+        "History (audit log)",
+        "Who changed what and when: audit.csv and audit.json",
+        "folder",
+        "audit",
+        None,
+        _Deferred("audit_log", "write_audit"),
     ),
 )
 

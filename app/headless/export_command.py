@@ -7,7 +7,7 @@ from pathlib import Path
 
 from meddisseg_studio.export.common import DEFAULT_MIN_LESION_AREA, ExportError, ExportOptions
 from meddisseg_studio.export.formats import FORMATS, ExportFormat, get_format
-from meddisseg_studio.headless.common import add_project_arguments, emit, open_project
+from meddisseg_studio.headless.common import add_project_arguments, emit, open_to_read
 from meddisseg_studio.state.model import ReviewStatus
 
 
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     options = ExportOptions(
         min_lesion_area=args.min_area, label=args.label, val_fraction=args.val_fraction, seed=args.seed
     )
-    project = open_project(args)
+    project, note = open_to_read(args)
     try:
         result = fmt.run(
             project,
@@ -91,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
         "written": [str(p) for p in result.written],
         "skipped": [{"key": k, "reason": r} for k, r in result.skipped],
         "renamed": [{"key": r.key, "name": r.name, "reason": r.reason} for r in result.renamed],
+        "note": note,
     }
-    emit(args, result.summary(), result.details(), document)
+    emit(args, result.summary(), ([note] if note else []) + result.details(), document)
     return 1 if result.skipped else 0  # like import: done, but some input was bad (each one listed)

@@ -30,6 +30,7 @@ from meddisseg_studio.imports.common import (
     KeyIndex,
     ProgressCallback,
     check_writable,
+    recorded,
     store_findings,
     store_mask,
 )
@@ -122,7 +123,7 @@ def import_coco(
     if used:
         counts = ", ".join(f"{name} ({n})" for name, n in sorted(used.items()))
         report.notes.append(f"annotations imported per category: {counts}")
-    return report
+    return recorded(project, report, source, as_status)
 
 
 def _import_image(

@@ -23,6 +23,7 @@ from pathlib import PurePosixPath
 import numpy as np
 
 from meddisseg_core.errors import MedDisSegError
+from meddisseg_studio.state import audit
 from meddisseg_studio.state.model import Proposal, ReviewStatus
 from meddisseg_studio.state.project import Project
 
@@ -158,6 +159,28 @@ def store_findings(
                 book.set_comment(key, comment)
     except MedDisSegError as exc:
         report.failed.append((key, f"findings or comment not stored ({exc})"))
+
+
+def recorded(
+    project: Project, report: ImportReport, source: object, as_status: ImportAs
+) -> ImportReport:
+    """Note the import in the folder's audit log (source, count); returns ``report``.
+
+    Each imported image has its own rows already (``propose`` or ``approve``).
+    """
+    project.record_quietly(
+        project.event(
+            audit.IMPORT,
+            None,
+            source=report.source,
+            path=str(source),
+            count=len(report.imported),
+            skipped=len(report.skipped),
+            failed=len(report.failed),
+            **{"as": str(as_status)},
+        )
+    )
+    return report
 
 
 def image_files(folder: os.PathLike[str] | str, suffixes: frozenset[str]) -> list[tuple[str, str]]:

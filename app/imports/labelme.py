@@ -32,6 +32,7 @@ from meddisseg_studio.imports.common import (
     ProgressCallback,
     check_writable,
     image_files,
+    recorded,
     store_findings,
     store_mask,
 )
@@ -136,7 +137,7 @@ def import_labelme(
         report.notes.append(f"shapes without area ignored: {counts}")
     if not files:
         report.notes.append(f"no .json files under {source}")
-    return report
+    return recorded(project, report, source, as_status)
 
 
 def _import_file(

@@ -20,6 +20,7 @@ from meddisseg_studio.imports.common import (
     ProgressCallback,
     check_writable,
     image_files,
+    recorded,
     store_mask,
 )
 from meddisseg_studio.state.project import Project
@@ -60,4 +61,4 @@ def import_masks(
             progress(done, len(files))
     if not files:
         report.notes.append(f"no mask images (jpg, png, bmp, tif) under {source}")
-    return report
+    return recorded(project, report, source, as_status)

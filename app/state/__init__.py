@@ -4,7 +4,9 @@ from meddisseg_studio.state.autosave import AutosaveQueue
 from meddisseg_studio.state.edits import MaskEdit, diff_edit
 from meddisseg_studio.state.errors import (
     SaveError,
+    StaleRecordError,
     StateCorruptError,
+    StateLeasedError,
     StateLockedError,
     StateUnavailableError,
     StateVersionError,
@@ -26,7 +28,9 @@ __all__ = [
     "Proposal",
     "ReviewStatus",
     "SaveError",
+    "StaleRecordError",
     "StateCorruptError",
+    "StateLeasedError",
     "StateLockedError",
     "StateUnavailableError",
     "StateVersionError",

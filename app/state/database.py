@@ -25,6 +25,7 @@ from pathlib import Path
 
 from meddisseg_core.atomic import fsync_dir
 from meddisseg_core.errors import MedDisSegError
+from meddisseg_studio.state import audit
 from meddisseg_studio.state.errors import (
     StateCorruptError,
     StateLockedError,
@@ -51,7 +52,8 @@ CREATE TABLE IF NOT EXISTS entries (
     created REAL,
     updated REAL,
     lesions INTEGER,
-    lesion_min_area INTEGER
+    lesion_min_area INTEGER,
+    version INTEGER
 );
 CREATE TABLE IF NOT EXISTS findings (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -75,8 +77,10 @@ CREATE TABLE IF NOT EXISTS comments (
 # see state/findings.py) are created by a writable open; older versions never look at them, so
 # the version stays 1. A read-only open of an older database may lack them: ``has_table``.
 # Columns added since schema 1 (nullable, so older versions still read and write the table; a
-# row they rewrite just forgets its lesion count). A writable open adds the missing ones.
-ADDED_COLUMNS = (("lesions", "INTEGER"), ("lesion_min_area", "INTEGER"))
+# row they rewrite just forgets its lesion count, and its version reads as 0). A writable open
+# adds the missing ones, and the audit table (state/audit.py), which older versions never touch.
+# ``version``: the record's version, +1 on every write (NULL reads as 0).
+ADDED_COLUMNS = (("lesions", "INTEGER"), ("lesion_min_area", "INTEGER"), ("version", "INTEGER"))
 
 
 @dataclass
@@ -143,6 +147,7 @@ def _create_schema(conn: sqlite3.Connection) -> None:
         for name, kind in ADDED_COLUMNS:
             if name not in present:
                 conn.execute(f"ALTER TABLE entries ADD COLUMN {name} {kind}")
+        audit.ensure_schema(conn)  # the append-only log, added to older databases here too
         conn.execute("COMMIT")
     except BaseException:
         with contextlib.suppress(sqlite3.Error):

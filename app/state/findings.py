@@ -22,13 +22,14 @@ import logging
 import sqlite3
 import time
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from meddisseg_core.atomic import atomic_write_bytes
+from meddisseg_studio.state import audit
 from meddisseg_studio.state.errors import FindingValueError, SaveError, SchemaError
 from meddisseg_studio.state.findings_schema import (
     SCHEMA_FILE_NAME,
@@ -42,13 +43,6 @@ from meddisseg_studio.state.store import StateStore, key_to_db
 
 MAX_COMMENT = 20_000
 _log = logging.getLogger(__name__)
-
-
-def audit_hook(key: str, change: str, detail: Mapping[str, object]) -> None:
-    """AUDIT HOOK (issue 18, item 2): called once for every committed change of findings or of a
-    comment (``change`` in ``findings.set``, ``findings.discard``, ``findings.import``,
-    ``comment.set``), after its transaction. A no-op until the audit log is merged: wire the
-    audit log's ``record(...)`` here."""
 
 
 @dataclass(frozen=True)
@@ -162,9 +156,11 @@ def _regions(mask: np.ndarray | None, min_area: int) -> list[np.ndarray]:
 class FindingsBook:
     """The findings and comments of one project's images, and its schema (None: no schema)."""
 
-    def __init__(self, store: StateStore, state_dir: Path) -> None:
+    def __init__(self, store: StateStore, state_dir: Path, user: Callable[[], str] | None = None) -> None:
         self.store = store
         self.state_dir = Path(state_dir)
+        # Who the audit log names for a change (Project.user); None: changes are not audited.
+        self.user = user
         self.schema: FindingsSchema | None = None
         self.schema_error: SchemaError | None = None
         try:
@@ -291,9 +287,8 @@ class FindingsBook:
                 self._update(conn, lesion.finding.id, values, footprint)
             else:
                 self._insert(conn, key, values, footprint)
-        audit_hook(
-            key, "findings.set", {"lesion": number, "attribute": name, "before": before, "after": parsed}
-        )
+            detail = {"change": "set", "lesion": number, "attribute": name, "before": before, "after": parsed}
+            self._audit(conn, audit.FINDING, key, detail)
 
     def track(self, key: str, mask: np.ndarray | None, min_area: int) -> ImageFindings:
         """:meth:`resolve`, then move each matched finding's footprint to its lesion now.
@@ -329,7 +324,7 @@ class FindingsBook:
         with self.store.writing() as conn:
             for ident in ids:
                 conn.execute("DELETE FROM findings WHERE id = ? AND key = ?", (ident, key_to_db(key)))
-        audit_hook(key, "findings.discard", {"ids": list(ids)})
+            self._audit(conn, audit.FINDING, key, {"change": "discard", "count": len(ids)})
 
     def set_comment(self, key: str, text: str) -> None:
         """Store the image's comment (blank deletes it); SaveError on failure."""
@@ -348,7 +343,7 @@ class FindingsBook:
                 )
             else:
                 conn.execute("DELETE FROM comments WHERE key = ?", (key_to_db(key),))
-        audit_hook(key, "comment.set", {"before": before, "after": text})
+            self._audit(conn, audit.COMMENT, key, {"before": before, "after": text})
 
     def replace_from_import(
         self, key: str, mask: np.ndarray, min_area: int, candidates: Sequence[tuple[np.ndarray, dict]]
@@ -395,8 +390,13 @@ class FindingsBook:
                 if finding is not None:
                     self._insert(conn, key, finding.values, Footprint.of(region))
                     stored += 1
-        audit_hook(key, "findings.import", {"lesions": stored})
+            self._audit(conn, audit.FINDING, key, {"change": "import", "lesions": stored})
         return stored, problems, ignored
+
+    def _audit(self, conn: sqlite3.Connection, action: str, key: str, detail: dict) -> None:
+        """Append the change to the audit log, in the change's own transaction (issue 18.2)."""
+        if self.user is not None and audit.has_table(conn):
+            audit.insert(conn, [audit.AuditEvent(action, key, detail, self.user())])
 
     @staticmethod
     def _insert(conn: sqlite3.Connection, key: str, values: dict[str, Value], footprint: Footprint) -> None:

@@ -52,6 +52,9 @@ class ImageEntry:
     # Lesions (components of at least ``lesion_min_area`` pixels) in the stored mask; None: not known.
     lesions: int | None = None
     lesion_min_area: int | None = None
+    # The version of the stored record this entry was read at or last written as (0: no record).
+    # Every write is based on it; one based on an older version than the stored one is refused.
+    version: int = 0
 
     @property
     def has_label(self) -> bool:

@@ -7,28 +7,40 @@ import itertools
 import logging
 import os
 import tempfile
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
 from meddisseg_core.errors import DatasetError, ImageReadError
 from meddisseg_core.imageio import to_model_uint8
-from meddisseg_studio.state import codec, scoring
+from meddisseg_studio.state import audit, codec, scoring
+from meddisseg_studio.state.audit import AuditEvent, AuditRecord, mask_sha256
 from meddisseg_studio.state.autosave import AutosaveQueue
-from meddisseg_studio.state.errors import SaveError, UnknownImageError
+from meddisseg_studio.state.errors import SaveError, StaleRecordError, UnknownImageError
 from meddisseg_studio.state.findings import FindingsBook
+from meddisseg_studio.state.identity import current_user
+from meddisseg_studio.state.lease import Holder, Lease
 from meddisseg_studio.state.lesions import DEFAULT_MIN_LESION_AREA, count_lesions
 from meddisseg_studio.state.listing import FolderLayout, label_for, list_images, list_labels
 from meddisseg_studio.state.model import ImageEntry, Proposal, ReviewStatus, Summary
-from meddisseg_studio.state.store import StateStore, entry_from_row
+from meddisseg_studio.state.store import StateStore, empty_row, entry_from_row
 from meddisseg_studio.state.undo import UndoHistory
 
 STATE_DIR_NAME = ".meddisseg-studio"
 READ_ONLY_ON_REQUEST = "opened read-only on request"
 _log = logging.getLogger(__name__)
 Listener = Callable[[str], None]
+
+
+def state_dir_for(folder: Path | str, state_dir: Path | str | None = None) -> Path:
+    """The state folder ``Project.open(folder, state_dir)`` uses (resolved)."""
+    if state_dir is not None:
+        return Path(state_dir).expanduser().resolve()
+    return Path(folder).expanduser().resolve() / STATE_DIR_NAME
 
 
 def probe_writable(state_dir: Path) -> str | None:
@@ -62,6 +74,8 @@ class PreparedProposal:
     key: str
     model_id: str
     uncertainty: float
+    threshold: float = 0.5
+    mask_sha256: str | None = None  # of the proposal thresholded at ``threshold`` (the audit log)
 
 
 class Project:
@@ -80,6 +94,7 @@ class Project:
         read_only_reason: str | None,
         max_pixels: int,
         min_lesion_area: int = DEFAULT_MIN_LESION_AREA,
+        lease: Lease | None = None,
     ) -> None:
         self.layout = layout
         self.folder = layout.folder
@@ -96,8 +111,13 @@ class Project:
         self._autosave: AutosaveQueue | None = None
         self._generations = itertools.count(1)
         self._image_cache: tuple[str, np.ndarray] | None = None
+        # Who the audit log names: None means identity.current_user() at each change.
+        self.user_name: str | None = None
+        # The writer's lease (None when read-only); let go on close, or when this object is dropped.
+        self.lease = lease
+        self._let_go = weakref.finalize(self, lease.release) if lease is not None else None
         # Made now, not on first use: the export worker and the GUI thread both read it.
-        self.findings = FindingsBook(store, state_dir)
+        self.findings = FindingsBook(store, state_dir, self.user)
 
     @classmethod
     def open(
@@ -109,6 +129,8 @@ class Project:
         read_only: bool = False,
         lock_timeout: float | None = None,
         min_lesion_area: int = DEFAULT_MIN_LESION_AREA,
+        user: str | None = None,
+        take_over: Holder | Literal["stale"] | None = None,
     ) -> Project:
         """List the folder's images (no decoding) and load their state.
 
@@ -122,13 +144,41 @@ class Project:
         that whatever the folder allows, and writes nothing at all there. Stored lesion counts
         made with another ``min_lesion_area`` are not shown (``entry.lesions`` None) until the
         mask is saved again.
+
+        A writable open takes the folder's writer lease (:mod:`.lease`, ``user`` names us, default
+        the OS user): while another open holds it, StateLeasedError names the holder (a subclass
+        of StateLockedError, so read-only is offered the same way). ``take_over``: the holder of a
+        stale lease, as that error gave it, to take the folder over (ask the user first), or
+        ``"stale"`` for whichever lease is stale now (a script restarting after its own crash). A
+        read-only open takes no lease.
         """
         folder = Path(folder).expanduser().resolve()
         if not folder.is_dir():
             raise DatasetError(f"{folder}: not a folder")
-        state = Path(state_dir).expanduser().resolve() if state_dir is not None else folder / STATE_DIR_NAME
+        state = state_dir_for(folder, state_dir)
         reason = READ_ONLY_ON_REQUEST if read_only else probe_writable(state)
-        store = StateStore(state, read_only=reason is not None, lock_timeout=lock_timeout)
+        lease = Lease.acquire(state, user=user, take_over=take_over) if reason is None else None
+        try:
+            project = cls._load(folder, state, reason, lease, user, lock_timeout, max_pixels, min_lesion_area)
+        except BaseException:
+            if lease is not None:
+                lease.release()
+            raise
+        return project
+
+    @classmethod
+    def _load(
+        cls,
+        folder: Path,
+        state: Path,
+        reason: str | None,
+        lease: Lease | None,
+        user: str | None,
+        lock_timeout: float | None,
+        max_pixels: int,
+        min_lesion_area: int,
+    ) -> Project:
+        store = StateStore(state, read_only=reason is not None, lock_timeout=lock_timeout, user=user)
         layout = FolderLayout.detect(folder)
         labels = list_labels(layout)
         rows = store.load_rows()
@@ -144,7 +194,7 @@ class Project:
                 entry.error = error
             entries.append(entry)
         store.remove_stale_temp_files()
-        return cls(layout, state, store, entries, reason, max_pixels, min_lesion_area)
+        return cls(layout, state, store, entries, reason, max_pixels, min_lesion_area, lease)
 
     # -- lookup -----------------------------------------------------------------------------
     @property
@@ -181,14 +231,67 @@ class Project:
             except Exception:  # a broken listener must not undo a saved change
                 _log.exception("project listener failed for %s", key)
 
-    def _persist(self, entry: ImageEntry, previous: dict[str, object]) -> None:
+    def _persist(
+        self,
+        entry: ImageEntry,
+        previous: dict[str, object],
+        events: tuple[AuditEvent, ...] = (),
+        **files: object,
+    ) -> None:
+        """Commit ``entry`` (with ``mask=``, ``columns=``: see ``StateStore.commit``) and its audit
+        ``events`` in one transaction; on failure its fields go back to ``previous`` and SaveError
+        (StaleRecordError) is raised."""
+        if events and self._autosave is not None:
+            # The mask rows of earlier edit steps (made off the GUI thread) first: the log of an
+            # image lists its steps in order. Rarely a wait: a status changes far less often.
+            self._autosave.flush_notes(entry.key)
         try:
-            self.store.save_entry(entry)
+            self.store.commit(entry, events=events, **files)  # type: ignore[arg-type]
         except SaveError:
             for name, value in previous.items():
                 setattr(entry, name, value)
             raise
         self._notify(entry.key)
+
+    # -- audit log --------------------------------------------------------------------------
+    def user(self) -> str:
+        """The name the next change is recorded under."""
+        return self.user_name or current_user()
+
+    def event(self, action: str, key: str | None, **details: object) -> AuditEvent:
+        """An audit event of ``key`` (None: the whole folder) by :meth:`user`, now."""
+        return AuditEvent(action, key, details, self.user())
+
+    def record(self, *events: AuditEvent) -> None:
+        """Append ``events`` to the audit log (nothing for a read-only project); SaveError on failure."""
+        if events and not self.read_only:
+            self.store.append_audit(events)
+
+    def record_quietly(self, *events: AuditEvent) -> None:
+        """:meth:`record` for work that is done already (an export written): a failure is logged."""
+        try:
+            self.record(*events)
+        except SaveError as exc:
+            _log.warning("audit log not written (%s): %s", ", ".join(e.action for e in events), exc)
+
+    def record_mask(self, key: str, mask: np.ndarray, tool: str, time: str | None = None) -> None:
+        """Record that ``tool`` made ``key``'s mask ``mask`` (at ``time``, default now); runs on the
+        autosave thread too, so the hash is computed off the GUI thread. Failures are logged."""
+        event = self.event(audit.MASK, key, tool=tool, mask_sha256=mask_sha256(mask), shape=list(mask.shape))
+        if time is not None:
+            event = AuditEvent(event.action, event.image, event.details, event.user, time)
+        self.record_quietly(event)
+
+    def flush_records(self, timeout: float | None = None) -> bool:
+        """Wait until queued autosaves and the audit rows of edit steps are written; False on timeout."""
+        return self._autosave.flush(timeout) if self._autosave is not None else True
+
+    def history(
+        self, key: str | object | None = audit.ALL, actions: tuple[str, ...] | None = None
+    ) -> list[AuditRecord]:
+        """The audit log in order: all of it, one image's (its key) or the folder's own (None);
+        only the rows of ``actions`` when given."""
+        return self.store.audit_rows(key, actions)
 
     # -- pixels -----------------------------------------------------------------------------
     def load_image(self, key: str) -> np.ndarray:
@@ -219,7 +322,7 @@ class Project:
         entry.error = message
         if not self.read_only:
             try:
-                self.store.save_entry(entry)
+                self.store.save_entry(entry, rescue=False)  # housekeeping: never worth a rescued file
             except SaveError:
                 _log.warning("could not record the error of %s", entry.key)
         self._notify(entry.key)
@@ -248,51 +351,86 @@ class Project:
         return mask
 
     def save_mask(self, key: str, mask: np.ndarray) -> Path:
-        """Write the mask now (atomic), then record its lesion count; SaveError if the mask cannot
-        be written. Runs on the autosave thread too: the count is computed there, off the GUI."""
-        entry = self.entry(key)
-        path = self.store.write_mask(key, mask)
-        self._record_lesions(entry, mask)
-        return path
+        """Write the mask now (atomic) with its lesion count, as one versioned change of the record.
 
-    def _record_lesions(self, entry: ImageEntry, mask: np.ndarray) -> None:
-        # The mask is saved: a count that cannot be computed or stored is only logged.
+        SaveError if it cannot be written, StaleRecordError (the mask then kept under
+        ``rescued/``) if another copy changed the record since this one read it. Runs on the
+        autosave thread too: the count is computed there, off the GUI.
+        """
+        entry = self.entry(key)
+        previous = {"lesions": entry.lesions, "lesion_min_area": entry.lesion_min_area}
         try:
-            count = count_lesions(mask, self.min_lesion_area)
-            if (entry.lesions, entry.lesion_min_area) == (count, self.min_lesion_area):
-                return
-            self.store.save_lesions(entry, count, self.min_lesion_area)
-        except (SaveError, ValueError) as exc:
-            _log.warning("lesion count of %s not recorded: %s", entry.key, exc)
-            return
-        self._notify(entry.key)
+            entry.lesions = count_lesions(mask, self.min_lesion_area)
+            entry.lesion_min_area = self.min_lesion_area
+        except ValueError as exc:  # the mask is still saved; only its count is unknown
+            _log.warning("lesion count of %s not recorded: %s", key, exc)
+        self._persist(entry, previous, mask=mask, columns=("lesions", "lesion_min_area"))
+        return self.store.mask_path(key)
 
     def load_proposal(self, key: str) -> Proposal | None:
         self.entry(key)
         return self.store.read_proposal(key)
 
-    def save_proposal(self, key: str, proposal: Proposal) -> None:
-        """Store a proposal and its uncertainty score; a new image becomes ``proposed``."""
-        self.record_proposal(self.prepare_proposal(key, proposal))
+    def save_proposal(
+        self,
+        key: str,
+        proposal: Proposal,
+        *,
+        model_id: str | None = None,
+        model_sha256: str | None = None,
+        record: bool = True,
+    ) -> None:
+        """Store a proposal and its uncertainty score; a new image becomes ``proposed``.
+
+        The audit log gets a ``propose`` row naming the model (``proposal.model_id`` as shown,
+        and the registry's ``model_id`` and file ``model_sha256`` when known); ``record=False``
+        for a proposal that is only re-thresholded (the same model's).
+        """
+        prepared = self.prepare_proposal(key, proposal)
+        self.record_proposal(prepared, model_id=model_id, model_sha256=model_sha256, record=record)
 
     def prepare_proposal(self, key: str, proposal: Proposal) -> PreparedProposal:
         """The slow half of :meth:`save_proposal`, safe on a worker thread: compress and write the
-        proposal file (atomic), score its uncertainty. No entry changes and nobody is notified, so
-        the project's state is still only changed by :meth:`record_proposal` on one thread."""
+        proposal file (atomic), score its uncertainty, hash its mask for the audit log. No entry
+        changes and nobody is notified, so the project's state is still only changed by
+        :meth:`record_proposal` on one thread."""
         self.entry(key)  # an unknown key fails here, before anything is written
         self.store.write_proposal(key, proposal)
         score = scoring.uncertainty_score(proposal.probability, proposal.uncertainty)
-        return PreparedProposal(key, proposal.model_id, score)
+        return PreparedProposal(
+            key, proposal.model_id, score, proposal.threshold, mask_sha256(proposal.binary_mask())
+        )
 
-    def record_proposal(self, prepared: PreparedProposal) -> None:
-        """Record a proposal written by :meth:`prepare_proposal` (quick: one database row)."""
+    def record_proposal(
+        self,
+        prepared: PreparedProposal,
+        *,
+        model_id: str | None = None,
+        model_sha256: str | None = None,
+        record: bool = True,
+    ) -> None:
+        """Record a proposal written by :meth:`prepare_proposal` (quick: one database row, and its
+        ``propose`` row in the audit log unless ``record`` is False; see :meth:`save_proposal`)."""
         entry = self.entry(prepared.key)
         previous = {"uncertainty": entry.uncertainty, "model_id": entry.model_id, "status": entry.status}
         entry.uncertainty = prepared.uncertainty
         entry.model_id = prepared.model_id
         if entry.status is ReviewStatus.NEW:
             entry.status = ReviewStatus.PROPOSED
-        self._persist(entry, previous)
+        events: tuple[AuditEvent, ...] = ()
+        if record:
+            events = (
+                self.event(
+                    audit.PROPOSE,
+                    prepared.key,
+                    model=prepared.model_id,
+                    model_id=model_id,
+                    model_sha256=model_sha256,
+                    threshold=prepared.threshold,
+                    mask_sha256=prepared.mask_sha256,
+                ),
+            )
+        self._persist(entry, previous, events)
 
     # -- autosave ---------------------------------------------------------------------------
     @property
@@ -314,19 +452,59 @@ class Project:
         return next(self._generations)
 
     def close(self) -> None:
-        """Write what is queued, then close the database."""
+        """Write what is queued, close the database, then let go of the writer's lease."""
+        try:
+            if self._autosave is not None:
+                self._autosave.close()
+            self.store.close()
+        finally:
+            if self._let_go is not None:
+                self._let_go()
+
+    def reload(self, key: str) -> list[Path]:
+        """Re-read ``key``'s record as stored now (after a StaleRecordError), and forget its undo steps.
+
+        Queued autosaves are written first: being based on the old version, they are refused and
+        rescued, never written over the newer record; returns the files they were rescued to.
+        Later changes are based on what is read here.
+        """
+        entry = self.entry(key)
+        rescued: list[Path] = []
         if self._autosave is not None:
-            self._autosave.close()
-        self.store.close()
+            self._autosave.flush()
+            error = self._autosave.error(key)
+            if isinstance(error, StaleRecordError) and error.rescued is not None:
+                rescued.append(error.rescued)
+            self._autosave.forget_error(key)  # refused and rescued: not an unsaved edit any more
+        row = self.store.load_row(key)
+        if row is None:
+            row = empty_row(key)
+        entry_from_row(entry, row)
+        if entry.lesion_min_area != self.min_lesion_area:
+            entry.lesions = None
+        self.undo_history.stack(key).clear()
+        self._image_cache = None
+        self._notify(key)
+        return rescued
 
     # -- review -----------------------------------------------------------------------------
-    def set_status(self, key: str, status: ReviewStatus | str, reason: str | None = None) -> None:
+    def set_status(
+        self, key: str, status: ReviewStatus | str, reason: str | None = None, *, note: str | None = None
+    ) -> None:
+        """Set the status (``reason``: a rejection's); ``note`` says why for the audit log."""
         entry = self.entry(key)
         status = ReviewStatus(status)
         previous = {"status": entry.status, "reject_reason": entry.reject_reason}
         entry.status = status
         entry.reject_reason = reason if status is ReviewStatus.REJECTED else None
-        self._persist(entry, previous)
+        events: tuple[AuditEvent, ...] = ()
+        if (entry.status, entry.reject_reason) != (previous["status"], previous["reject_reason"]):
+            was = str(previous["status"])
+            if status is ReviewStatus.REJECTED:
+                events = (self.event(audit.REJECT, key, reason=entry.reject_reason, **{"from": was}),)
+            else:
+                events = (self.event(audit.STATUS, key, to=str(status), reason=note, **{"from": was}),)
+        self._persist(entry, previous, events)
 
     def reject(self, key: str, reason: str) -> None:
         self.set_status(key, ReviewStatus.REJECTED, reason)
@@ -342,7 +520,6 @@ class Project:
             mask = self.current_mask(key)
         if mask is None:  # nothing drawn, no label, no proposal: the image has no lesion
             mask = np.zeros(self.image_shape(key), np.uint8)
-        self.store.write_mask(key, mask)
         proposal = self.load_proposal(key)
         previous = {
             "status": entry.status,
@@ -360,9 +537,13 @@ class Project:
         else:
             entry.proposal_dice = None
             entry.edited_fraction = None
+        was = str(entry.status)
         entry.status = ReviewStatus.APPROVED
         entry.reject_reason = None
-        self._persist(entry, previous)
+        event = self.event(
+            audit.APPROVE, key, mask_sha256=mask_sha256(mask), dice=entry.proposal_dice, **{"from": was}
+        )
+        self._persist(entry, previous, (event,), mask=mask)
 
     def next_unreviewed(self, after_key: str | None = None) -> str | None:
         """The next image (in listing order, wrapping) neither approved nor rejected nor unreadable."""

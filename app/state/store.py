@@ -5,6 +5,13 @@ Layout of ``state_dir`` (``<folder>/.meddisseg-studio/`` by default)::
     state.sqlite3          entries and schema version (WAL, synchronous=FULL)
     masks/<key>.png        final masks, 0/255, written atomically
     proposals/<key>.npz    compressed float16 probability (+ uncertainty) maps
+    writer.lease           who writes this folder now (see :mod:`.lease`)
+    rescued/               changes refused as based on an old version of their record (JSON + PNG)
+
+Every write of an image's record goes through :meth:`StateStore.commit`: one transaction that
+checks the record's version against the one the change was based on (``entry.version``), writes
+the mask file and the row, and bumps the version. A change based on an older version
+is refused (StaleRecordError) and kept under ``rescued/``, never written over the newer state.
 
 Nothing damaged is ever overwritten: a corrupt file raises StateCorruptError and stays as
 it is until the user chooses :func:`quarantine_and_reset`, which only renames it aside (and
@@ -14,25 +21,32 @@ refuses to for a healthy database). Opening the database is :mod:`.database`'s j
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
+import json
 import os
+import re
+import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Iterator, Sequence
+from pathlib import Path, PurePosixPath
 from typing import TypedDict, cast
 
 import numpy as np
 
 from meddisseg_core.atomic import atomic_write_bytes
 from meddisseg_core.errors import MedDisSegError
-from meddisseg_studio.state import codec, database
+from meddisseg_studio.state import audit, codec, database
 from meddisseg_studio.state.database import DB_NAME, SCHEMA_VERSION
-from meddisseg_studio.state.errors import SaveError, StateCorruptError
+from meddisseg_studio.state.errors import SaveError, StaleRecordError, StateCorruptError
+from meddisseg_studio.state.lease import current_user
 from meddisseg_studio.state.model import ImageEntry, Proposal, ReviewStatus
 
-__all__ = ["DB_NAME", "SCHEMA_VERSION", "StateStore", "entry_from_row", "quarantine_and_reset"]
+__all__ = ["DB_NAME", "RESCUED_DIR", "SCHEMA_VERSION", "StateStore", "entry_from_row", "quarantine_and_reset"]
+
+RESCUED_DIR = "rescued"
 
 _COLUMNS = (
     "key",
@@ -47,6 +61,7 @@ _COLUMNS = (
     "updated",
     "lesions",
     "lesion_min_area",
+    "version",
 )
 
 
@@ -66,6 +81,13 @@ class EntryRow(TypedDict):
     updated: float | None
     lesions: int | None
     lesion_min_area: int | None
+    version: int | None  # NULL (rows of older versions) reads as 0
+
+
+class _ConflictError(Exception):
+    def __init__(self, stored: int) -> None:
+        super().__init__(stored)
+        self.stored = stored
 
 
 def quarantine_and_reset(path: Path | str) -> Path:
@@ -109,10 +131,16 @@ class StateStore:
     """
 
     def __init__(
-        self, state_dir: Path, *, read_only: bool = False, lock_timeout: float | None = None
+        self,
+        state_dir: Path,
+        *,
+        read_only: bool = False,
+        lock_timeout: float | None = None,
+        user: str | None = None,
     ) -> None:
         self.state_dir = Path(state_dir)
         self.read_only = read_only
+        self.user = current_user(user)  # names rescued files
         self.db_path = self.state_dir / DB_NAME
         self.masks_dir = self.state_dir / "masks"
         self.proposals_dir = self.state_dir / "proposals"
@@ -145,48 +173,152 @@ class StateStore:
                 for row in cursor
             }
 
-    def save_entry(self, entry: ImageEntry) -> None:
-        """Write one entry in its own durable transaction; SaveError on any failure."""
-        now = time.time()
-        placeholders = ", ".join("?" for _ in _COLUMNS)
-        # Values are read under the lock: the autosave thread may be recording a lesion count.
+    def load_row(self, key: str) -> EntryRow | None:
+        """The stored row of ``key`` now, or None."""
         with self._lock:
-            if entry.created is None:
-                entry.created = now
-            entry.updated = now
-            values = (
-                key_to_db(entry.key),
-                str(entry.status),
-                entry.reject_reason,
-                entry.proposal_dice,
-                entry.uncertainty,
-                entry.edited_fraction,
-                entry.error,
-                entry.model_id,
-                entry.created,
-                entry.updated,
-                entry.lesions,
-                entry.lesion_min_area,
-            )
-            with self._transaction():
-                self._conn.execute(
-                    f"INSERT OR REPLACE INTO entries ({', '.join(_COLUMNS)}) VALUES ({placeholders})", values
-                )
+            present = database.table_columns(self._conn)
+            columns = [c for c in _COLUMNS if c in present]
+            row = self._conn.execute(
+                f"SELECT {', '.join(columns)} FROM entries WHERE key = ?", (key_to_db(key),)
+            ).fetchone()
+        if row is None:
+            return None
+        return cast(EntryRow, {**dict.fromkeys(_COLUMNS), **dict(zip(columns, row, strict=True)), "key": key})
 
-    def save_lesions(self, entry: ImageEntry, count: int, min_area: int) -> None:
-        """Record the lesion count of ``entry``'s stored mask (any thread); SaveError on failure.
+    def save_entry(
+        self, entry: ImageEntry, *, rescue: bool = True, events: Sequence[audit.AuditEvent] = ()
+    ) -> None:
+        """Write one entry in its own durable transaction (see :meth:`commit`)."""
+        self.commit(entry, rescue=rescue, events=events)
 
-        Only these two columns change, so a status written meanwhile by the GUI thread is kept.
+    def append_audit(self, events: Sequence[audit.AuditEvent]) -> None:
+        """Append ``events`` to the audit log in one durable transaction; SaveError on failure."""
+        with self._lock, self._transaction():
+            audit.insert(self._conn, events)
+
+    def audit_rows(
+        self, image: str | object | None = audit.ALL, actions: Sequence[str] | None = None
+    ) -> list[audit.AuditRecord]:
+        """The audit log in order: every row, one image's (its key), or the folder's (None);
+        only ``actions`` when given."""
+        with self._lock:
+            return audit.select(self._conn, image, actions)
+
+    def commit(
+        self,
+        entry: ImageEntry,
+        *,
+        mask: np.ndarray | None = None,
+        columns: tuple[str, ...] | None = None,
+        rescue: bool = True,
+        force: bool = False,
+        events: Sequence[audit.AuditEvent] = (),
+    ) -> None:
+        """Write ``entry``, and its mask file, in one durable transaction.
+
+        ``events`` are appended to the audit log in the same transaction: a change and its
+        record are stored together or not at all (a refused change records nothing).
+
+        The change is based on ``entry.version``: the stored version must be the same (0 when
+        there is no row yet). The row is then written with the version + 1, and ``entry.version``
+        follows. Otherwise nothing is written: the change (the entry's fields, the mask) is kept
+        under ``rescued/`` (unless ``rescue`` is False) and StaleRecordError is raised. ``columns``:
+        only these columns (and ``updated``, ``version``) change in an existing row, so values
+        another thread is changing are kept. ``force``: write whatever the stored version (a copy
+        into another state folder); ``entry.version`` is then left alone. SaveError on any other
+        failure; the entry's fields are not rolled back here (the project does that).
         """
+        if self.read_only:
+            path = self.mask_path(entry.key) if mask is not None else self.db_path
+            raise SaveError(path, "the state folder is read-only")
+        png = codec.encode_mask_png(mask) if mask is not None else None  # encoded before taking the lock
+        now = time.time()
         with self._lock:
-            entry.lesions, entry.lesion_min_area = count, min_area
-            with self._transaction():
-                cursor = self._conn.execute(
-                    "UPDATE entries SET lesions = ?, lesion_min_area = ? WHERE key = ?",
-                    (count, min_area, key_to_db(entry.key)),
-                )
-            if cursor.rowcount == 0:  # no row yet: write the whole entry
-                self.save_entry(entry)
+            base = entry.version
+            created = entry.created if entry.created is not None else now
+            try:
+                with self._transaction():
+                    row = self._conn.execute(
+                        "SELECT COALESCE(version, 0) FROM entries WHERE key = ?", (key_to_db(entry.key),)
+                    ).fetchone()
+                    stored = None if row is None else int(row[0])
+                    if not force and (stored or 0) != base:
+                        raise _ConflictError(stored or 0)
+                    version = (stored or 0) + 1
+                    if png is not None:
+                        _write_file(self.mask_path(entry.key), png)
+                    values = self._values(entry, created, now, version)
+                    if columns is not None and stored is not None:
+                        names = (*columns, "updated", "version")
+                        self._conn.execute(
+                            f"UPDATE entries SET {', '.join(f'{n} = ?' for n in names)} WHERE key = ?",
+                            (*(values[n] for n in names), values["key"]),
+                        )
+                    else:
+                        self._conn.execute(
+                            f"INSERT OR REPLACE INTO entries ({', '.join(_COLUMNS)}) "
+                            f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
+                            tuple(values[n] for n in _COLUMNS),
+                        )
+                    if events:
+                        audit.insert(self._conn, events)
+            except _ConflictError as conflict:
+                rescued, problem = self._rescue(entry, png, base, conflict.stored) if rescue else (None, None)
+                raise StaleRecordError(entry.key, base, conflict.stored, rescued, problem) from None
+            entry.created, entry.updated = created, now
+            if not force:
+                entry.version = version
+
+    @staticmethod
+    def _values(entry: ImageEntry, created: float, updated: float, version: int) -> dict[str, object]:
+        return {
+            "key": key_to_db(entry.key),
+            "status": str(entry.status),
+            "reason": entry.reject_reason,
+            "dice": entry.proposal_dice,
+            "uncertainty": entry.uncertainty,
+            "edited_fraction": entry.edited_fraction,
+            "error": entry.error,
+            "model_id": entry.model_id,
+            "created": created,
+            "updated": updated,
+            "lesions": entry.lesions,
+            "lesion_min_area": entry.lesion_min_area,
+            "version": version,
+        }
+
+    def _rescue(
+        self, entry: ImageEntry, png: bytes | None, based_on: int, stored: int
+    ) -> tuple[Path | None, str | None]:
+        """Keep a refused change as ``rescued/<stem>-<time>-<user>.json`` (+ ``.png``): (path, None),
+        or (None, why not)."""
+        folder = self.state_dir / RESCUED_DIR
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        try:
+            folder.mkdir(exist_ok=True)
+            target = _reserve(folder, f"{_safe(_stem(entry.key))}-{stamp}-{_safe(self.user)}")
+            mask_file = None
+            if png is not None:
+                mask_file = target.with_suffix(".png")
+                atomic_write_bytes(mask_file, png)
+            record = {
+                "image": entry.key,
+                "based_on_version": based_on,
+                "stored_version": stored,
+                "user": self.user,
+                "host": socket.gethostname(),
+                "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "status": str(entry.status),
+                "reject_reason": entry.reject_reason,
+                "model_id": entry.model_id,
+                "mask": mask_file.name if mask_file is not None else None,
+                "mask_sha256": hashlib.sha256(png).hexdigest() if png is not None else None,
+            }
+            text = json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+            atomic_write_bytes(target, text.encode("utf-8"))
+        except OSError as exc:
+            return None, exc.strerror or str(exc)
+        return target, None
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -236,18 +368,6 @@ class StateStore:
             return None
         return codec.decode_mask_png(path)
 
-    def write_mask(self, key: str, mask: np.ndarray) -> Path:
-        """Encode and write atomically (temp, fsync, replace); SaveError names path and reason."""
-        path = self.mask_path(key)
-        if self.read_only:
-            raise SaveError(path, "the state folder is read-only")
-        data = codec.encode_mask_png(mask)
-        try:
-            atomic_write_bytes(path, data)
-        except OSError as exc:
-            raise SaveError(path, exc.strerror or str(exc)) from exc
-        return path
-
     def stored_mask_keys(self) -> list[str]:
         """Keys that have a stored mask; temp files of interrupted writes are not masks."""
         if not self.masks_dir.is_dir():
@@ -281,6 +401,14 @@ class StateStore:
                 with contextlib.suppress(OSError):
                     path.unlink()
                     removed += 1
+        # Beside the database: a crashed open's lease, clock and probe temp files. Only old ones:
+        # another copy may be creating its own right now (it is refused the lease, but needs them).
+        old = time.time() - 3600
+        for path in self.state_dir.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < old:
+                    path.unlink()
+                    removed += 1
         return removed
 
     # -- proposals --------------------------------------------------------------------------
@@ -288,23 +416,12 @@ class StateStore:
         return self.proposals_dir / f"{key}.npz"
 
     def write_proposal(self, key: str, proposal: Proposal) -> Path:
+        """Write the proposal file (atomic; on a worker thread, so the GUI never waits on the
+        compression). Not a versioned change: the record follows with :meth:`commit`."""
         path = self.proposal_path(key)
         if self.read_only:
             raise SaveError(path, "the state folder is read-only")
-        arrays: dict[str, np.ndarray] = {
-            "probability": half_keeping_decision(proposal.probability, proposal.threshold),
-            "model_id": np.array(proposal.model_id),
-            "threshold": np.array(proposal.threshold, dtype=np.float64),
-            "precision": np.array(proposal.precision),
-        }
-        if proposal.uncertainty is not None:
-            arrays["uncertainty"] = proposal.uncertainty.astype(np.float16)
-        buffer = io.BytesIO()
-        np.savez_compressed(buffer, **arrays)
-        try:
-            atomic_write_bytes(path, buffer.getvalue())
-        except OSError as exc:
-            raise SaveError(path, exc.strerror or str(exc)) from exc
+        _write_file(path, _proposal_bytes(proposal))
         return path
 
     def read_proposal(self, key: str) -> Proposal | None:
@@ -323,6 +440,50 @@ class StateStore:
                 )
         except (OSError, ValueError, KeyError, EOFError) as exc:
             raise StateCorruptError(path, f"stored proposal cannot be read ({exc})") from exc
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as exc:
+        raise SaveError(path, exc.strerror or str(exc)) from exc
+
+
+def _proposal_bytes(proposal: Proposal) -> bytes:
+    arrays: dict[str, np.ndarray] = {
+        "probability": half_keeping_decision(proposal.probability, proposal.threshold),
+        "model_id": np.array(proposal.model_id),
+        "threshold": np.array(proposal.threshold, dtype=np.float64),
+        "precision": np.array(proposal.precision),
+    }
+    if proposal.uncertainty is not None:
+        arrays["uncertainty"] = proposal.uncertainty.astype(np.float16)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def _safe(text: str) -> str:
+    """A file-name-safe form of a key or user name (``sub/a`` -> ``sub__a``)."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", text.replace("/", "__")).lstrip(".")[:80] or "_"
+
+
+def _stem(key: str) -> str:
+    path = PurePosixPath(key)
+    return (path.parent / path.stem).as_posix()
+
+
+def _reserve(folder: Path, stem: str) -> Path:
+    """A new ``<stem>[-N].json`` in ``folder``, created empty with O_EXCL (two writers never share it)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for n in range(1, 10_000):
+        path = folder / (f"{stem}.json" if n == 1 else f"{stem}-{n}.json")
+        try:
+            os.close(os.open(path, flags, 0o644))
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(f"no free name for {stem} in {folder}")
 
 
 def half_keeping_decision(probability: np.ndarray, threshold: float) -> np.ndarray:
@@ -365,6 +526,11 @@ def key_from_db(value: str | bytes) -> str:
     return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else value
 
 
+def empty_row(key: str) -> EntryRow:
+    """The row of an image that has none stored: new, version 0."""
+    return cast(EntryRow, {**dict.fromkeys(_COLUMNS), "key": key, "status": ReviewStatus.NEW.value})
+
+
 def entry_from_row(entry: ImageEntry, row: EntryRow) -> None:
     """Copy a database row onto an entry built from the folder listing."""
     try:
@@ -381,3 +547,4 @@ def entry_from_row(entry: ImageEntry, row: EntryRow) -> None:
     entry.updated = row["updated"]
     entry.lesions = row["lesions"]
     entry.lesion_min_area = row["lesion_min_area"]
+    entry.version = row["version"] or 0

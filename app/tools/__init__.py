@@ -14,14 +14,17 @@ import numpy as np
 from meddisseg_studio.state.edits import MaskEdit, diff_edit
 from meddisseg_studio.tools import ops
 from meddisseg_studio.tools.base import CANVAS_GESTURES, CURSORS, Tool, ToolContext
+from meddisseg_studio.tools.box import BoxTool
 from meddisseg_studio.tools.brush import BrushTool
+from meddisseg_studio.tools.click import ClickTool
 from meddisseg_studio.tools.eraser import EraserTool
 from meddisseg_studio.tools.flood_fill import FloodFillTool
 from meddisseg_studio.tools.lasso import LassoTool
 from meddisseg_studio.tools.polygon import PolygonTool
 
 TOOLS: dict[str, type[Tool]] = {
-    cls.name: cls for cls in (BrushTool, EraserTool, PolygonTool, LassoTool, FloodFillTool)
+    cls.name: cls
+    for cls in (BrushTool, EraserTool, PolygonTool, LassoTool, FloodFillTool, BoxTool, ClickTool)
 }
 
 ONE_SHOT_OPERATIONS: dict[str, Callable[..., np.ndarray]] = {

@@ -20,13 +20,16 @@ canvas turns the cursor name into a QCursor and the window shows ``status_text``
 
 from __future__ import annotations
 
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 import numpy as np
 
 from meddisseg_studio.state.edits import MaskEdit, diff_edit
 from meddisseg_studio.tools import ops
 from meddisseg_studio.tools.ops import Box, Point
+
+if TYPE_CHECKING:
+    from meddisseg_studio.tools.prompting import PromptRequest
 
 
 class ToolContext(Protocol):
@@ -49,6 +52,12 @@ class ToolContext(Protocol):
 
     def message(self, text: str) -> None:
         """A short status line for the user."""
+
+    def show_box(self, corners: tuple[float, float, float, float] | None) -> None:
+        """Show (or with None hide) the rectangle being dragged, as (x0, y0, x1, y1) image points."""
+
+    def prompt(self, request: PromptRequest) -> None:
+        """Hand a checked prompt (Box, Click) to whoever runs the model; the tool changes nothing."""
 
 
 #: The pointer shapes a tool may ask for: the brush footprint filled ("disc"), the eraser
@@ -82,6 +91,8 @@ class Tool:
     hint: ClassVar[str] = ""
     #: (gesture, what it does) pairs this tool adds to the F1 help.
     gestures: ClassVar[tuple[tuple[str, str], ...]] = ()
+    #: Whether a right click reaches ``press`` as a cut (``subtract=True``), as in SAM-style tools.
+    right_click_cuts: ClassVar[bool] = False
 
     def status_text(self, brush_size: int) -> str:
         """The status bar line: the tool's own name (and size, if it uses the brush) and hint."""

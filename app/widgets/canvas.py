@@ -9,6 +9,10 @@ When the session changes the mask itself (undo/redo), the window calls ``refresh
 
 Input (mouse, wheel, keys) is read by ``canvas_input.CanvasInput``, which drives the tool.
 
+Prompt tools (Box, Click) change nothing themselves: the canvas emits ``promptRequested`` with
+their checked request, and draws the prompts the controller sends back (``show_prompts``); Esc
+with prompts on screen emits ``promptsCleared`` (``canvas_prompts``).
+
 Display: the pointer is the active tool's cursor (``canvas_cursors``); the image is shown
 through the display window/level (``state.display``), which changes only what is drawn, never
 the pixels anyone else reads; views 3 and 4 show a colour legend or say that there is no map
@@ -16,6 +20,8 @@ the pixels anyone else reads; views 3 and 4 show a colour legend or say that the
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -28,12 +34,17 @@ from meddisseg_studio.state.edits import MaskEdit
 from meddisseg_studio.tools import create_tool, operation_edit, ops
 from meddisseg_studio.tools.base import Tool
 from meddisseg_studio.tools.ops import Box, Point
+from meddisseg_studio.tools.prompting import PromptRequest
 from meddisseg_studio.widgets.canvas_cursors import cursor_for, footprint_fits
 from meddisseg_studio.widgets.canvas_input import CanvasInput
 from meddisseg_studio.widgets.canvas_layers import BrushCursor, PathPreview, cosmetic_pen
 from meddisseg_studio.widgets.canvas_maps import ModelMaps
 from meddisseg_studio.widgets.canvas_overlay import MaskOverlayItem, ViewMode
+from meddisseg_studio.widgets.canvas_prompts import PromptMarkers
 from meddisseg_studio.widgets.canvas_view import CanvasView
+
+if TYPE_CHECKING:
+    from meddisseg_core.interactive import Prompts
 
 __all__ = ["MaskCanvas", "ViewMode"]
 
@@ -58,6 +69,7 @@ class _ToolBridge:
             self._canvas.overlay.render(mask, box)
 
     def commit(self, edit: MaskEdit) -> None:
+        self._canvas.edit_source = self._canvas.tool.name
         self._canvas.editCommitted.emit(edit)
 
     def show_path(self, points: list[Point] | None, closed: bool) -> None:
@@ -66,12 +78,20 @@ class _ToolBridge:
     def message(self, text: str) -> None:
         self._canvas.statusMessage.emit(text)
 
+    def show_box(self, corners: tuple[float, float, float, float] | None) -> None:
+        self._canvas.prompt_markers.show_drag(corners)
+
+    def prompt(self, request: PromptRequest) -> None:
+        self._canvas.promptRequested.emit(request)
+
 
 class MaskCanvas(QtWidgets.QWidget):
     editCommitted = QtCore.Signal(object)  # noqa: N815 - Qt name; one MaskEdit per interaction
     statusMessage = QtCore.Signal(str)  # noqa: N815 - Qt signal name
     brushSizeChanged = QtCore.Signal(int)  # noqa: N815 - Qt signal name
     toolChanged = QtCore.Signal(str)  # noqa: N815 - Qt signal name; the new tool's name
+    promptRequested = QtCore.Signal(object)  # noqa: N815 - Qt signal name; a tools.prompting.PromptRequest
+    promptsCleared = QtCore.Signal()  # noqa: N815 - Qt signal name; Esc with prompts on screen
 
     MIN_BRUSH = 1
     MAX_BRUSH = 512
@@ -105,7 +125,10 @@ class MaskCanvas(QtWidgets.QWidget):
         for z, item in enumerate(layers, start=1):
             item.setZValue(min(z, 4))
             self._vb.addItem(item, ignoreBounds=True)
+        self.prompt_markers = PromptMarkers(self._vb, z=5)
 
+        # What made the edit being committed (a tool's or an operation's name), for the audit log.
+        self.edit_source = "edit"
         self._image: np.ndarray | None = None  # what set_image was given (8- or 16-bit)
         self._levels = DisplayLevels()
         self._mask: np.ndarray | None = None
@@ -115,6 +138,7 @@ class MaskCanvas(QtWidgets.QWidget):
         self._bridge = _ToolBridge(self)
         self._tool: Tool = create_tool("brush")
         self._cursor_pos: QtCore.QPointF | None = None
+        self._busy = False  # a prompt is being segmented: the pointer says so
         self.set_mask_style(QtGui.QColor(defaults.mask_colour), defaults.opacity)
         # The brush cursor is drawn at its size on screen, so it follows every zoom change.
         self._vb.sigRangeChanged.connect(lambda *_args: self._apply_cursor())
@@ -318,8 +342,28 @@ class MaskCanvas(QtWidgets.QWidget):
             return None
         edit.apply_to(self._mask)
         self.refresh_region(edit.y0, edit.x0, *edit.shape)
+        self.edit_source = name
         self.editCommitted.emit(edit)
         return edit
+
+    def show_prompts(self, prompts: Prompts | None) -> None:
+        """Draw the prompts since the last Esc (the prompt controller's, in image pixels)."""
+        self.prompt_markers.show(prompts)
+
+    @property
+    def has_prompts(self) -> bool:
+        return self.prompt_markers.shown
+
+    def set_busy(self, busy: bool) -> None:
+        """Show the busy pointer (arrow and hourglass: the canvas still takes input) while a prompt runs."""
+        self._busy = bool(busy)
+        self._apply_cursor()
+
+    def clear_prompts(self) -> None:
+        """Esc: forget the prompts (the controller is told, and the markers go at once)."""
+        if self.has_prompts:
+            self.prompt_markers.show(None)
+            self.promptsCleared.emit()
 
     def cancel_interaction(self) -> None:
         """Abandon a live stroke or open polygon, restoring the mask (nothing is committed)."""
@@ -359,7 +403,10 @@ class MaskCanvas(QtWidgets.QWidget):
         """Set the pointer to the tool's cursor at the current brush size and zoom."""
         if self._input.holds_pointer:
             return  # the hand stays while panning
-        self.viewport().setCursor(cursor_for(self._tool.cursor, self._footprint_px()))
+        if self._busy:
+            self.viewport().setCursor(QtCore.Qt.CursorShape.BusyCursor)
+        else:
+            self.viewport().setCursor(cursor_for(self._tool.cursor, self._footprint_px()))
         self._update_cursor_item(self._cursor_pos)
 
     def _update_cursor_item(self, point: QtCore.QPointF | None) -> None:

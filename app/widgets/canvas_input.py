@@ -5,7 +5,9 @@ down, a pan in progress, Space held) and turns events into calls on the canvas a
 Left button uses the tool (Alt or Ctrl: cut; Shift: override the tool's safety rule); middle
 drag or Space + left drag pans; the wheel zooms about the pointer, Ctrl + wheel resizes the
 brush when the tool uses one; ``[`` / ``]`` resize the brush; Enter finishes, Backspace drops
-the last polygon vertex, Escape cancels.
+the last polygon vertex, Escape cancels (and, with no interaction live, clears the Box/Click
+prompts). A right click reaches the tool as a cut only for tools that ask (``right_click_cuts``:
+Click).
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ class CanvasInput:
             subtract = bool(event.modifiers() & _CUT_MODIFIERS)
             shift = bool(event.modifiers() & _Qt.KeyboardModifier.ShiftModifier)
             canvas.tool.press(canvas.tool_context, point.x(), point.y(), subtract, shift=shift)
+        elif button == _Qt.MouseButton.RightButton and canvas.tool.right_click_cuts and not self.left_down:
+            point = canvas.image_point(event.position())
+            canvas.tool.press(canvas.tool_context, point.x(), point.y(), True)
 
     def view_mouse_move(self, event: QtGui.QMouseEvent) -> None:
         canvas = self._canvas
@@ -112,6 +117,8 @@ class CanvasInput:
             tool.backtrack(canvas.tool_context)
         elif key == keys.Key_Escape and tool.active:
             canvas.cancel_interaction()
+        elif key == keys.Key_Escape and canvas.has_prompts:
+            canvas.clear_prompts()
         else:
             return False
         return True
@@ -120,9 +127,12 @@ class CanvasInput:
         keys = _Qt.Key
         live = (keys.Key_Return, keys.Key_Enter, keys.Key_Escape, keys.Key_Backspace)
         modifiers = event.modifiers() & ~_Qt.KeyboardModifier.KeypadModifier
-        return (
-            self._canvas.tool.active and event.key() in live and modifiers == _Qt.KeyboardModifier.NoModifier
-        )
+        if modifiers != _Qt.KeyboardModifier.NoModifier:
+            return False
+        if self._canvas.tool.active:
+            return event.key() in live
+        # Prompts on screen: Esc clears them here, before the window's Esc (cancel job) sees it.
+        return event.key() == keys.Key_Escape and self._canvas.has_prompts
 
     def view_key_release(self, event: QtGui.QKeyEvent) -> bool:
         if event.key() == _Qt.Key.Key_Space and not event.isAutoRepeat():

@@ -2,7 +2,8 @@
 
 ``tool_icon(name)`` gives the tool bar icon of a registered tool. The shapes follow what
 annotators know from labelme, CVAT and image editors: a paintbrush, an eraser block, a polygon
-with its vertices, a freehand loop and a tipped paint bucket.
+with its vertices, a freehand loop and a tipped paint bucket; the model prompts as SAM-style tools
+show them: a dashed box around a lesion, and a green + and red − on one.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, 
 _SIZE = 32
 _INK = QColor("#37474f")
 _MASK = QColor("#00b8d4")  # the colour a tool adds to the mask
+_POSITIVE = QColor("#2e7d32")  # the canvas draws positive clicks green (a lighter green there)
+_NEGATIVE = QColor("#c62828")  # and negative clicks red
 
 
 def _pen(colour: QColor, width: float) -> QPen:
@@ -95,12 +98,47 @@ def _flood_fill(p: QPainter) -> None:
     p.drawPath(drop)
 
 
+def _lesion(p: QPainter, rect: QRectF) -> None:
+    fill = QColor(_MASK)
+    fill.setAlpha(150)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(fill)
+    p.drawEllipse(rect)
+
+
+def _box(p: QPainter) -> None:
+    _lesion(p, QRectF(9, 10, 15, 12))
+    pen = _pen(_INK, 2.0)
+    pen.setStyle(Qt.PenStyle.DashLine)
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawRect(QRectF(4, 5, 24, 22))
+    p.setPen(_pen(_INK, 1.5))
+    p.setBrush(QColor("white"))
+    for x, y in ((4, 5), (28, 27)):  # the corners a drag goes from and to
+        p.drawRect(QRectF(x - 2.5, y - 2.5, 5, 5))
+
+
+def _click(p: QPainter) -> None:
+    _lesion(p, QRectF(3, 5, 20, 17))
+    for (x, y), colour, plus in (((12, 13), _POSITIVE, True), ((25, 25), _NEGATIVE, False)):
+        p.setPen(_pen(QColor("white"), 1.0))
+        p.setBrush(colour)
+        p.drawEllipse(QPointF(x, y), 6.5, 6.5)
+        p.setPen(_pen(QColor("white"), 2.2))
+        p.drawLine(QPointF(x - 3.5, y), QPointF(x + 3.5, y))
+        if plus:
+            p.drawLine(QPointF(x, y - 3.5), QPointF(x, y + 3.5))
+
+
 _PAINTERS = {
     "brush": _brush,
     "eraser": _eraser,
     "polygon": _polygon,
     "lasso": _lasso,
     "flood_fill": _flood_fill,
+    "box": _box,
+    "click": _click,
 }
 
 

@@ -72,20 +72,37 @@ class ThreadBudget:
 BUDGET = ThreadBudget()
 
 
+_torch_lock = threading.Lock()
+_torch_users = 0  # blocks inside torch_threads now (a proposal job and a prompt can overlap)
+_torch_before = 0  # the setting before the first of them, restored when the last one leaves
+
+
 @contextlib.contextmanager
 def torch_threads(count: int | None) -> Iterator[None]:
-    """Run the block with ``torch.set_num_threads(count)``, then restore; None leaves it alone."""
+    """Run the block with ``torch.set_num_threads(count)``, then restore; None leaves it alone.
+
+    Blocks on several threads may overlap (a Box prompt while proposals run): the setting is
+    process-wide, so the one from before the first block is restored when the last one ends,
+    whatever order they end in.
+    """
+    global _torch_users, _torch_before
     torch = sys.modules.get("torch")  # a model that is not a torch model needs no setting
     if count is None or torch is None:
         yield
         return
 
-    before = torch.get_num_threads()
-    torch.set_num_threads(count)
+    with _torch_lock:
+        if _torch_users == 0:
+            _torch_before = torch.get_num_threads()
+        _torch_users += 1
+        torch.set_num_threads(count)
     try:
         yield
     finally:
-        torch.set_num_threads(before)
+        with _torch_lock:
+            _torch_users -= 1
+            if _torch_users == 0:
+                torch.set_num_threads(_torch_before)
 
 
 def passive_openmp_wait(environ: dict[str, str] | None = None) -> None:

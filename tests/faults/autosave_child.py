@@ -36,7 +36,7 @@ def on_saved(key: str, generation: int, error: object) -> None:
         say(f"saved {key} {index}")
 
 
-project = Project.open(folder, state_dir=state_dir)
+project = Project.open(folder, state_dir=state_dir, take_over="stale")  # the previous child was killed
 project.autosave_queue = AutosaveQueue(on_saved=on_saved)
 keys = project.keys()
 sessions = {key: EditSession(project, key, background=background) for key in keys}

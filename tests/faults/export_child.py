@@ -22,7 +22,7 @@ def say(line: str) -> None:
     sys.stdout.flush()
 
 
-project = Project.open(folder, state_dir=state_dir)
+project = Project.open(folder, state_dir=state_dir, take_over="stale")  # the previous child was killed
 say("ready")
 for n in itertools.count(first):
     if n % 2:

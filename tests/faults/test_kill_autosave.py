@@ -56,7 +56,7 @@ def _parse(lines: list[str]) -> tuple[dict[str, dict[int, str]], dict[str, int]]
 def _check_round(folder: Path, state: Path, lines: list[str], on_disk: dict[str, str], tally: Tally) -> None:
     states, last_saved = _parse(lines)
     try:
-        project = Project.open(folder, state_dir=state)
+        project = Project.open(folder, state_dir=state, take_over="stale")  # the killed child's lease
     except StateCorruptError as exc:
         tally.problem("torn", f"database: {exc}")
         return

@@ -109,7 +109,7 @@ def _check_coco(dest: Path, expected: dict[str, np.ndarray], tally: Tally) -> No
 
 
 def _check_state(folder: Path, state: Path, expected: dict[str, np.ndarray], tally: Tally) -> None:
-    project = Project.open(folder, state_dir=state)
+    project = Project.open(folder, state_dir=state, take_over="stale")  # the killed child's lease
     for key, mask in expected.items():
         stored = project.store.read_mask(key)
         if stored is None:

@@ -25,5 +25,5 @@ def test_authors_written_files(reviewed_project: Project, tmp_path: Path) -> Non
     relative = sorted(p.relative_to(result.dest).as_posix() for p in result.written)
     pairs = [f"{folder}/{stem}.png" for folder in ("images", "masks") for stem in ("p1", "p2", "p3", "p4")]
     # statuses=None exports every image with a mask: the rejected p5 has none, and is listed skipped.
-    assert relative == sorted([*pairs, "train.txt", "val.txt"])
+    assert relative == sorted([*pairs, "train.txt", "val.txt", "provenance.csv", "provenance.json"])
     assert [key for key, _ in result.skipped] == ["p5.png"]

@@ -12,6 +12,11 @@ from meddisseg_studio.main_window import MainWindow
 
 
 @pytest.mark.slow
+def _points(curve) -> int:
+    xs = curve.getData()[0]  # None before the first point, then a numpy array
+    return 0 if xs is None else len(xs)
+
+
 def test_live_batches_then_kept_after_a_restart(qtbot, window, dialogs, setup) -> None:
     approve_with_truth(window, setup)
     run = start_job(qtbot, window, epochs=3)
@@ -22,7 +27,7 @@ def test_live_batches_then_kept_after_a_restart(qtbot, window, dialogs, setup) -
     qtbot.waitUntil(lambda: re.search(r"batch \d+ of \d+", panel.status.text()) is not None, timeout=5_000)
     assert "images/s" in panel.stats.text() or "s per image" in panel.stats.text()
     assert "– images/s" not in panel.stats.text()  # the speed is measured
-    qtbot.waitUntil(lambda: len(panel.batch_curve.getData()[0] or []) > 0, timeout=5_000)
+    qtbot.waitUntil(lambda: _points(panel.batch_curve) > 0, timeout=5_000)
     assert "dispersive term" in panel.loss_note.text()  # the total's sign is explained
 
     panel.cancel_button.click()

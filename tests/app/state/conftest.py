@@ -45,3 +45,62 @@ def authors_folder(tmp_path: Path) -> Path:
 def image_writer():
     """The helper that writes an array as an image file (by suffix)."""
     return write_image
+
+
+class LeaseChild:
+    """Another copy of the studio in a real process (``lease_child.py``), driven line by line."""
+
+    def __init__(self, folder: Path, state: Path) -> None:
+        import subprocess
+        import sys
+
+        script = Path(__file__).with_name("lease_child.py")
+        self.process = subprocess.Popen(
+            [sys.executable, str(script), str(folder), str(state)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        ready = self.read()
+        assert ready["ready"]
+        self.pid: int = ready["pid"]
+
+    def read(self) -> dict:
+        import json
+
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        assert line, "the lease child died"
+        return json.loads(line)
+
+    def send(self, command: str) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+
+    def ask(self, command: str) -> dict:
+        self.send(command)
+        return self.read()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=60)
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                stream.close()
+
+
+@pytest.fixture
+def lease_child():
+    """``start(folder, state) -> LeaseChild``; every child still running is killed at the end."""
+    children: list[LeaseChild] = []
+
+    def start(folder: Path, state: Path) -> LeaseChild:
+        child = LeaseChild(folder, state)
+        children.append(child)
+        return child
+
+    yield start
+    for child in children:
+        child.stop()

@@ -16,7 +16,7 @@ def test_damaged_mask_raises_and_stays_on_disk(flat_folder: Path, tmp_path: Path
     bad = b"\x00garbage" * 10 if damage == "garbage" else data[: len(data) // 2]
     path.write_bytes(bad)
 
-    reopened = Project.open(flat_folder, state_dir=tmp_path / "state")
+    reopened = Project.open(flat_folder, state_dir=tmp_path / "state", read_only=True)  # the first holds it
     with pytest.raises(StateCorruptError) as caught:
         reopened.load_mask("a.png")
     assert caught.value.path == path

@@ -55,7 +55,8 @@ def test_failed_save_keeps_the_edit_and_raises(
     failing_disk["error"] = None  # the disk has room again: saving works, nothing was lost
     session.save()
     assert np.array_equal(
-        Project.open(flat_folder, state_dir=tmp_path / "state").load_mask("a.png"), session.mask
+        Project.open(flat_folder, state_dir=tmp_path / "state", read_only=True).load_mask("a.png"),
+        session.mask,
     )
 
 

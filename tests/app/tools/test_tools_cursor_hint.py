@@ -11,6 +11,8 @@ def test_each_tool_has_a_known_cursor_and_a_hint() -> None:
         "polygon": "crosshair",
         "lasso": "crosshair",
         "flood_fill": "fill",
+        "box": "crosshair",
+        "click": "crosshair",
     }
     assert set(cursors.values()) <= set(CURSORS)
     for name in TOOLS:

@@ -4,7 +4,7 @@ from meddisseg_studio.tools import TOOLS, create_tool, operation_edit, tool_name
 
 
 def test_every_tool_is_registered_under_its_name() -> None:
-    assert set(tool_names()) == {"brush", "eraser", "polygon", "lasso", "flood_fill"}
+    assert set(tool_names()) == {"brush", "eraser", "polygon", "lasso", "flood_fill", "box", "click"}
     for name in tool_names():
         tool = create_tool(name)
         assert tool.name == name and tool.label and tool.shortcut

@@ -13,7 +13,7 @@ def test_tool_bar_is_one_exclusive_checkable_group(qtbot) -> None:
     actions = {name: QAction(name) for name in tool_names()}
     bar = ToolBar(actions)
     qtbot.addWidget(bar)
-    assert bar.group.isExclusive() and len(bar.group.actions()) == 5
+    assert bar.group.isExclusive() and len(bar.group.actions()) == len(tool_names()) == 7
     assert all(a.isCheckable() and not a.icon().isNull() for a in actions.values())
     assert bar.current() == "brush"
     tip = actions["polygon"].toolTip()

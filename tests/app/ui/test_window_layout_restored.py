@@ -32,7 +32,7 @@ def test_panels_are_docks_that_never_scroll_sideways(qtbot, window) -> None:
         assert features & QDockWidget.DockWidgetFeature.DockWidgetMovable
         assert features & QDockWidget.DockWidgetFeature.DockWidgetClosable
     scrolls = window.findChildren(VerticalScroll)
-    assert len(scrolls) == 7  # the image list scrolls by itself
+    assert len(scrolls) == 7  # the image list and the History panel scroll by themselves
     for scroll in scrolls:
         if not scroll.isVisible():
             continue  # a tab behind another
