@@ -87,7 +87,8 @@ def share_column(window: QMainWindow, docks: list[QDockWidget]) -> None:
 def build_docks(
     window: QMainWindow, images: QWidget, right: dict[str, tuple[str, QWidget]]
 ) -> dict[str, QDockWidget]:
-    """The image list on the left; the other panels stacked on the right, Review and Summary as tabs."""
+    """The image list on the left; the other panels stacked on the right, Review, Summary and
+    Findings as tabs."""
     docks = {
         "images": add_dock(
             window, "images", "Images", images, Qt.DockWidgetArea.LeftDockWidgetArea, scroll=False
@@ -95,9 +96,11 @@ def build_docks(
     }
     for name, (title, panel) in right.items():
         docks[name] = add_dock(window, name, title, panel, Qt.DockWidgetArea.RightDockWidgetArea)
-    if "review" in docks and "summary" in docks:
-        # One place for two panels, so the right column fits a 768-pixel screen.
-        window.tabifyDockWidget(docks["review"], docks["summary"])
+    # One place for the review panels, so the right column fits a 768-pixel screen.
+    for name in ("summary", "findings"):
+        if "review" in docks and name in docks:
+            window.tabifyDockWidget(docks["review"], docks[name])
+    if "review" in docks:
         docks["review"].raise_()
     return docks
 

@@ -25,6 +25,7 @@ from .canvas_slot import CanvasSlot
 from .commands import connect_commands
 from .control.errors import ErrorReporter
 from .control.exports import ExportController
+from .control.findings import FindingsController
 from .control.finetune import FineTuneControl
 from .control.jobs import JobQueue
 from .control.models import ModelsControl
@@ -49,6 +50,7 @@ from .tools import gesture_rows, tool_names
 from .view_options import ViewOptions
 from .widgets.dialogs import Dialogs
 from .widgets.display_levels import DisplayLevelsPanel
+from .widgets.findings_panel import FindingsPanel, connect_panel, lesion_box
 from .widgets.help_dialog import HelpDialog
 from .widgets.icons import app_icon, icon
 from .widgets.image_list import ImageListPanel
@@ -90,6 +92,7 @@ class MainWindow(QMainWindow):
         self.proposals = ProposalController(self.workspace, self.jobs, self)
         self.prompts = PromptController(self.workspace, self.proposals, self)
         self.exports = ExportController(self.workspace, self.jobs, self)
+        self.findings = FindingsController(self.workspace, self)
         self.models = ModelsControl(self.workspace, self.proposals, self)
         self.finetune = FineTuneControl(self.models, self)
         self.actions = ActionRegistry(self, icon_for=icon)
@@ -128,6 +131,7 @@ class MainWindow(QMainWindow):
         self.summary_panel = SummaryPanel()
         self.tool_options = ToolOptionsPanel()
         self.display_panel = DisplayLevelsPanel()
+        self.findings_panel = FindingsPanel()
         self.history = HistoryView(self.workspace, self.dialogs, self)
         self.docks = build_docks(
             self,
@@ -138,6 +142,7 @@ class MainWindow(QMainWindow):
                 "display": ("Display", self.display_panel),
                 "review": ("Review", self.review_panel),
                 "summary": ("Summary", self.summary_panel),
+                "findings": ("Findings", self.findings_panel),
             },
         )
         # The audit log of the image on screen: a table that scrolls by itself, as a tab beside
@@ -249,6 +254,7 @@ class MainWindow(QMainWindow):
         canvas.statusMessage.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.workspace.maskChanged.connect(lambda *_box: pointer.refresh())
         self.workspace.imageCleared.connect(pointer.clear_readout)
+        self.findings_panel.lesionSelected.connect(lambda lesion: canvas.set_highlight(lesion_box(lesion)))
         # Box and Click: the canvas asks, the prompt controller runs the model and sends the markers back.
         canvas.promptRequested.connect(self.prompts.request)
         canvas.promptsCleared.connect(self.prompts.clear)
@@ -268,8 +274,10 @@ class MainWindow(QMainWindow):
         ws.maskChanged.connect(lambda *_box: self._entry_timer.start())  # live agreement numbers
         ws.entryChanged.connect(self._on_entry_changed)
         sources = (self.errors, ws, rv, pr, self.prompts, self.exports, self.jobs, self.models, self.finetune)
+        sources += (self.findings,)
         for source in sources:
             source.message.connect(self.show_message)
+        connect_panel(self.findings_panel, self.findings)
         # The end of a proposal batch stays in the status bar until the next message.
         pr.batchFinished.connect(lambda text: self.statusBar().showMessage(text))
         self.image_list.imageActivated.connect(ws.show_image)

@@ -16,8 +16,8 @@ class Dialogs(Protocol):
         """A folder, or None when the user cancels."""
         ...
 
-    def choose_file(self, title: str) -> Path | None:
-        """A checkpoint file, or None when the user cancels."""
+    def choose_file(self, title: str, file_filter: str = ...) -> Path | None:
+        """A file (by default a checkpoint; ``file_filter`` is a Qt name filter), or None if cancelled."""
         ...
 
     def ask_reason(self, title: str, prompt: str) -> str | None:

@@ -44,6 +44,8 @@ class Workspace(QObject):
     # the key of an entry whose status or scores changed ("" for many)
     entryChanged = Signal(str)
     message = Signal(str)
+    # the project is about to close (another folder, the window closing): write what is being typed
+    projectClosing = Signal()
     # why this window's lease on the folder was lost (emitted from the heartbeat thread)
     leaseLost = Signal(str)
 
@@ -163,6 +165,8 @@ class Workspace(QObject):
         return rescued
 
     def close_project(self) -> None:
+        if self.project is not None:
+            self.projectClosing.emit()
         self.flush()
         if self._unsubscribe is not None:
             self._unsubscribe()

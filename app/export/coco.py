@@ -7,6 +7,10 @@ the union of an image's annotations equals its mask. Images whose mask is empty 
 without an annotation, which COCO reads as "no object". ``file_name`` is the image's key
 (its path relative to the project folder). Each image's ``"meddisseg"`` object says who
 approved its mask, when, and which model proposed it (:mod:`meddisseg_studio.export.provenance`).
+
+Findings (``export/findings.py``): with a findings schema every annotation has ``attributes``
+(the lesion's values; ``{}`` when none is set), annotation *i* of an image being lesion *i* of
+the Findings panel; an image with a comment has ``comment``.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from meddisseg_studio.export.common import (
     staged,
     stored_mask,
 )
-from meddisseg_studio.export.lesions import lesion_regions
+from meddisseg_studio.export.findings import export_schema, image_findings
 from meddisseg_studio.export.provenance import provenances
 from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.state.project import Project
@@ -70,6 +74,7 @@ def write_coco(
     images: list[dict] = []
     annotations: list[dict] = []
     skipped: list[tuple[str, str]] = []
+    schema = export_schema(project)
     known = provenances(project)
     for entry in entries:
         mask = stored_mask(project, entry.key)
@@ -79,17 +84,22 @@ def write_coco(
             continue
         image_id = len(images) + 1
         height, width = (int(v) for v in mask.shape)
-        images.append(
-            {
-                "id": image_id,
-                "file_name": entry.key,
-                "height": height,
-                "width": width,
-                "meddisseg": known[entry.key].as_dict(),
-            }
-        )
-        for region in lesion_regions(mask, options.min_lesion_area):
-            annotations.append(mask_to_annotation(region, len(annotations) + 1, image_id, 1))
+        image = {
+            "id": image_id,
+            "file_name": entry.key,
+            "height": height,
+            "width": width,
+            "meddisseg": known[entry.key].as_dict(),
+        }
+        found = image_findings(project, entry.key, mask, options.min_lesion_area)
+        if found.comment:
+            image["comment"] = found.comment
+        images.append(image)
+        for lesion in found.lesions:
+            annotation = mask_to_annotation(lesion.region, len(annotations) + 1, image_id, 1)
+            if schema is not None:
+                annotation["attributes"] = lesion.values
+            annotations.append(annotation)
         steps.step()
     document = {
         "info": {"description": f"Med-DisSeg Studio export of {project.folder.name}"},

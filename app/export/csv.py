@@ -6,12 +6,19 @@ with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading singl
 spreadsheet programs read as "this is text" instead of running it as a formula. A file named
 ``=HYPERLINK(...).png`` or a reject reason ``+cmd`` therefore stays inert. (The numbers this
 export writes are never negative, so no number is touched.)
+
+Findings (``export/findings.py``): with a findings schema, one column ``lesion_<name>`` per
+attribute, holding the image's lesions' values in lesion order joined by ``"; "`` (lesion 1
+first, an unset value left empty); a ``comment`` column when there is a schema or any comment.
+Without either the file is as before.
 """
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
+
+import numpy as np
 
 from meddisseg_core.errors import MedDisSegError
 from meddisseg_studio.export.common import (
@@ -24,6 +31,7 @@ from meddisseg_studio.export.common import (
     select,
     staged,
 )
+from meddisseg_studio.export.findings import csv_cell, export_schema, image_findings
 from meddisseg_studio.export.lesions import count_lesions
 from meddisseg_studio.export.provenance import provenances
 from meddisseg_studio.state.model import ImageEntry, ReviewStatus
@@ -63,13 +71,12 @@ def _cell(value: object) -> str:
     return neutralise(text)
 
 
-def _lesions(project: Project, entry: ImageEntry, min_area: int) -> int | None:
-    """Lesion count of the stored mask (or starting label); None when there is none yet."""
+def _mask(project: Project, entry: ImageEntry) -> np.ndarray | None:
+    """The stored mask (or starting label); None when there is none yet or it cannot be read."""
     try:
-        mask = project.load_mask(entry.key)
+        return project.load_mask(entry.key)
     except MedDisSegError:
         return None
-    return None if mask is None else count_lesions(mask, min_area)
 
 
 def write_csv(
@@ -87,13 +94,17 @@ def write_csv(
     entries = select(project, statuses)
     steps = Progress(len(entries), progress, should_cancel)
     steps.check()
+    schema = export_schema(project)
+    attributes = schema.names if schema is not None else ()
+    with_comment = schema is not None or project.findings.has_comments()
+    columns = (*COLUMNS, *(f"lesion_{name}" for name in attributes), *(("comment",) if with_comment else ()))
     skipped: list[tuple[str, str]] = []
     with (
         staged(dest, folder=False) as partial,
         open(partial, "w", newline="", encoding="utf-8") as stream,
     ):
         writer = csv.writer(stream)
-        writer.writerow(COLUMNS)
+        writer.writerow(columns)
         known = provenances(project)
         for entry in entries:
             missing = missing_image(project, entry.key)
@@ -102,7 +113,8 @@ def write_csv(
                 steps.step()
                 continue
             values = {column: getattr(entry, column, None) for column in COLUMNS}
-            values["lesions"] = _lesions(project, entry, options.min_lesion_area)
+            mask = _mask(project, entry)
+            values["lesions"] = None if mask is None else count_lesions(mask, options.min_lesion_area)
             prov = known[entry.key]  # who approved (approved images only), and the proposing model
             values.update(
                 model_registry_id=prov.model_id,
@@ -110,7 +122,12 @@ def write_csv(
                 approved_by=prov.approved_by,
                 approved_at=prov.approved_at,
             )
-            writer.writerow([_cell(values[column]) for column in COLUMNS])
+            if schema is not None or with_comment:
+                found = image_findings(project, entry.key, mask, options.min_lesion_area)
+                for name in attributes if schema is not None else ():
+                    values[f"lesion_{name}"] = csv_cell(schema, name, found)
+                values["comment"] = found.comment
+            writer.writerow([_cell(values[column]) for column in columns])
             steps.step()
     return ExportResult("csv", dest, (dest,), tuple(skipped))
 

@@ -7,6 +7,11 @@ then each hole's outline with the label ``_background_``, which labelme's own ma
 drawn over earlier ones. All rings of one lesion share a ``group_id`` (1, 2, ... per image), and
 ``description`` says "lesion N" or "hole in lesion N". Reading the shapes in order and painting
 class polygons with 1 and ``_background_`` polygons with 0 gives back the mask exactly.
+
+Findings (``export/findings.py``), with a findings schema: each class polygon carries its
+lesion's values, an enum value as the flag ``"<name>=<choice>": true`` and any other value as a
+``<name>: <value>`` line after the first line of ``description``. An image's comment is the
+top-level ``comment`` key (labelme keeps keys it does not know when it saves a file).
 """
 
 from __future__ import annotations
@@ -26,8 +31,16 @@ from meddisseg_studio.export.common import (
     staged,
     stored_mask,
 )
+from meddisseg_studio.export.findings import (
+    export_schema,
+    image_findings,
+    labelme_description_lines,
+    labelme_flags,
+)
 from meddisseg_studio.export.names import assign_names
 from meddisseg_studio.export.polygons import mask_to_rings
+from meddisseg_studio.state.findings import ImageFindings, owner_map
+from meddisseg_studio.state.findings_schema import FindingsSchema
 from meddisseg_studio.state.model import ReviewStatus
 from meddisseg_studio.state.project import Project
 
@@ -61,6 +74,25 @@ def labelme_document(mask_rings: list, label: str, image_name: str, height: int,
     }
 
 
+def add_findings(
+    document: dict, mask_rings: list, schema: FindingsSchema | None, found: ImageFindings
+) -> None:
+    """Put the lesions' values on their class polygons and the comment on ``document``."""
+    if schema is not None and found.lesions:
+        owner = owner_map([lesion.region for lesion in found.lesions], found.lesions[0].region.shape)
+        for ring, shape in zip(mask_rings, document["shapes"], strict=True):
+            x, y = (int(v) for v in ring.points[0])
+            number = int(owner[y, x])
+            if not ring.fill or number == 0:
+                continue
+            values = found.lesions[number - 1].values
+            shape["flags"] = labelme_flags(schema, values)
+            lines = labelme_description_lines(schema, values)
+            shape["description"] = "\n".join([shape["description"], *lines])
+    if found.comment:
+        document["comment"] = found.comment
+
+
 def write_labelme(
     project: Project,
     dest: Path | str,
@@ -78,6 +110,7 @@ def write_labelme(
     steps = Progress(len(entries), progress, should_cancel)
     steps.check()
     skipped: list[tuple[str, str]] = []
+    schema = export_schema(project)
     with staged(dest, folder=True) as partial:
         out = Written(partial)
         for entry in entries:
@@ -94,7 +127,10 @@ def write_labelme(
                 steps.step()
                 continue
             height, width = (int(v) for v in mask.shape)
-            document = labelme_document(mask_to_rings(mask), options.label, image_name, height, width)
+            rings = mask_to_rings(mask)
+            document = labelme_document(rings, options.label, image_name, height, width)
+            found = image_findings(project, entry.key, mask, options.min_lesion_area)
+            add_findings(document, rings, schema, found)
             out.bytes(image_name, source)
             out.text(json_name, json.dumps(document, ensure_ascii=False, indent=1))
             steps.step()

@@ -6,6 +6,10 @@ default); an image listed without annotations gets an empty mask, which is COCO'
 here". Categories are read from the file's own table (any ids), counted in the report, and can
 be chosen by name. Bad annotations, unknown image or category ids and size mismatches are
 reported one by one; the rest is imported.
+
+Findings: an annotation's ``attributes`` (a dict, as our COCO export writes it) become the
+values of the lesion it overlaps most in the imported mask, checked against the project's
+findings schema; an image's ``comment`` becomes its comment (``imports.common.store_findings``).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from meddisseg_studio.imports.common import (
     ProgressCallback,
     check_writable,
     recorded,
+    store_findings,
     store_mask,
 )
 from meddisseg_studio.state.project import Project
@@ -158,15 +163,20 @@ def _import_image(
         return
     mask = np.zeros(shape, np.uint8)
     counted: Counter[str] = Counter()
+    candidates: list[tuple[np.ndarray, dict]] = []  # (region, attributes) for the findings
     for annotation in by_image.get(image["id"], []):
         if annotation["category_id"] not in wanted:
             continue
         try:
-            mask |= decode_segmentation(annotation["segmentation"], height, width)
+            region = decode_segmentation(annotation["segmentation"], height, width)
         except (ValueError, TypeError, KeyError) as exc:
             # Never import part of an image's lesions: the whole image waits for a fixed file.
             report.failed.append((label, f"annotation {annotation.get('id')}: {exc}"))
             return
+        mask |= region
         counted[names[annotation["category_id"]]] += 1
+        if isinstance(attributes := annotation.get("attributes"), dict) and attributes:
+            candidates.append((region, attributes))
     used.update(counted)
-    store_mask(project, key, mask, as_status, force, report)
+    if store_mask(project, key, mask, as_status, force, report):
+        store_findings(project, key, mask, candidates, image.get("comment"), report)

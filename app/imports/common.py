@@ -103,12 +103,15 @@ def check_writable(project: Project) -> None:
 
 def store_mask(
     project: Project, key: str, mask: np.ndarray, as_status: ImportAs, force: bool, report: ImportReport
-) -> None:
-    """Apply the overwrite rule, then write ``mask`` for ``key`` (a failure goes to the report)."""
+) -> bool:
+    """Apply the overwrite rule, then write ``mask`` for ``key`` (a failure goes to the report).
+
+    True when the mask was stored (the image's findings may then be imported too).
+    """
     entry = project.entry(key)
     if entry.status not in OPEN_STATUSES and not force:
         report.skipped.append((key, f"its mask is {entry.status}; kept (use --force to replace it)"))
-        return
+        return False
     try:
         if as_status is ImportAs.APPROVED:
             project.approve(key, mask)
@@ -120,8 +123,42 @@ def store_mask(
                 project.set_status(key, ReviewStatus.PROPOSED)
     except MedDisSegError as exc:
         report.failed.append((key, f"could not be stored ({exc})"))
-        return
+        return False
     report.imported.append(key)
+    return True
+
+
+def store_findings(
+    project: Project,
+    key: str,
+    mask: np.ndarray,
+    candidates: list[tuple[np.ndarray, dict]],
+    comment: object,
+    report: ImportReport,
+) -> None:
+    """Store an imported image's lesion values and comment (after its mask; see state/findings.py).
+
+    ``candidates`` are (region, values) pairs as the file has them; each goes to the lesion of
+    ``mask`` it overlaps most. A value the project's schema refuses is reported and dropped; an
+    attribute the schema lacks is ignored with a note; without a schema the values are not
+    imported (one note says so). Comments always are.
+    """
+    book = project.findings
+    try:
+        _stored, problems, ignored = book.replace_from_import(key, mask, project.min_lesion_area, candidates)
+        notes = [f"lesion attribute {name!r} is not in the findings schema: ignored" for name in ignored]
+        if book.schema is None:
+            notes += problems
+        else:
+            report.failed.extend((key, problem) for problem in problems)
+        report.notes.extend(note for note in notes if note not in report.notes)
+        if comment is not None and comment != "":
+            if not isinstance(comment, str):
+                report.failed.append((key, f"the comment must be text, got {comment!r:.40}"))
+            else:
+                book.set_comment(key, comment)
+    except MedDisSegError as exc:
+        report.failed.append((key, f"findings or comment not stored ({exc})"))
 
 
 def recorded(

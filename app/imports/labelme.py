@@ -5,6 +5,11 @@ elsewhere), else by the JSON's own stem. Shapes are painted in order, as labelme
 conversion does: a shape labelled ``_background_`` clears its area (that is how our labelme
 export writes holes), any other label sets it, unless ``labels`` restricts which labels count.
 Points, lines and line strips have no area and are ignored (counted in the notes).
+
+Findings, as our labelme export writes them: on a class polygon, a flag ``"<name>=<choice>":
+true`` and a ``<name>: <value>`` line after the first line of ``description`` are values of the
+lesion that polygon overlaps most; the top-level ``comment`` is the image's comment. Values are
+checked against the project's findings schema (``imports.common.store_findings``).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from meddisseg_studio.imports.common import (
     check_writable,
     image_files,
     recorded,
+    store_findings,
     store_mask,
 )
 from meddisseg_studio.state.project import Project
@@ -176,4 +182,42 @@ def _import_file(
     except ValueError as exc:
         report.failed.append((relative, str(exc)))
         return
-    store_mask(project, key, mask, as_status, force, report)
+    if store_mask(project, key, mask, as_status, force, report):
+        candidates = lesion_values(document, shape, labels)
+        store_findings(project, key, mask, candidates, document.get("comment"), report)
+
+
+def shape_values(item: dict) -> dict[str, str]:
+    """The findings written on one labelme shape: its true ``name=value`` flags and the
+    ``name: value`` lines of its description after the first."""
+    values: dict[str, str] = {}
+    flags = item.get("flags")
+    if isinstance(flags, dict):
+        for flag, on in flags.items():
+            name, sep, value = str(flag).partition("=")
+            if sep and on is True:
+                values[name] = value
+    description = item.get("description")
+    if isinstance(description, str):
+        for line in description.splitlines()[1:]:
+            name, sep, value = line.partition(": ")
+            if sep:
+                values[name.strip()] = value
+    return values
+
+
+def lesion_values(document: dict, shape: tuple[int, int], labels: Sequence[str] | None) -> list:
+    """(painted region, values) of every class shape that carries findings."""
+    candidates = []
+    for item in document.get("shapes") or []:
+        label = str(item.get("label", ""))
+        if (item.get("shape_type") or "polygon") in _NO_AREA or label in BACKGROUND_LABELS:
+            continue
+        if labels is not None and label not in labels:
+            continue
+        values = shape_values(item)
+        if values:
+            region = np.zeros(shape, np.uint8)
+            paint_shape(region, item, 1)  # painted before, in labelme_mask: it is valid
+            candidates.append((region, values))
+    return candidates

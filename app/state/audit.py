@@ -23,6 +23,8 @@ Actions and their details:
 ``import``      ``source`` (format), ``path``, ``as``, ``count``, ``skipped``, ``failed``
 ``export``      ``format``, ``dest``, ``count`` (images), ``files``
 ``model``       ``event`` "accepted", ``model_id``, ``model_sha256``, ``base_id``, scores
+``finding``     ``change`` (set, discard, import); set: ``lesion``, ``attribute``, ``before``, ``after``
+``comment``     ``before``, ``after`` (the image's comment; :mod:`.findings`)
 ==============  ==========================================================================
 
 ``mask_sha256`` is the sha256 of the mask's pixels: H×W bytes of 0/1, row by row (the exported
@@ -45,6 +47,7 @@ TABLE = "audit"
 APPEND_ONLY = "the audit log is append-only: its rows are never changed or deleted"
 APPROVE, REJECT, STATUS, MASK, PROPOSE = "approve", "reject", "status", "mask", "propose"
 IMPORT, EXPORT, MODEL = "import", "export", "model"
+FINDING, COMMENT = "finding", "comment"
 
 _STATEMENTS = (
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (

@@ -55,7 +55,27 @@ CREATE TABLE IF NOT EXISTS entries (
     lesion_min_area INTEGER,
     version INTEGER
 );
+CREATE TABLE IF NOT EXISTS findings (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    y0 INTEGER NOT NULL,
+    x0 INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    width INTEGER NOT NULL,
+    footprint BLOB NOT NULL,
+    updated REAL
+);
+CREATE INDEX IF NOT EXISTS findings_by_key ON findings (key);
+CREATE TABLE IF NOT EXISTS comments (
+    key TEXT PRIMARY KEY,
+    comment TEXT NOT NULL,
+    updated REAL
+);
 """
+# Tables added since schema 1 (``findings``, ``comments``: per-lesion values and image comments,
+# see state/findings.py) are created by a writable open; older versions never look at them, so
+# the version stays 1. A read-only open of an older database may lack them: ``has_table``.
 # Columns added since schema 1 (nullable, so older versions still read and write the table; a
 # row they rewrite just forgets its lesion count, and its version reads as 0). A writable open
 # adds the missing ones, and the audit table (state/audit.py), which older versions never touch.
@@ -133,6 +153,11 @@ def _create_schema(conn: sqlite3.Connection) -> None:
         with contextlib.suppress(sqlite3.Error):
             conn.execute("ROLLBACK")
         raise
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
+    return row is not None
 
 
 def table_columns(conn: sqlite3.Connection) -> set[str]:

@@ -137,3 +137,22 @@ class UnknownImageError(MedDisSegError, KeyError):
 
 class StateVersionError(MedDisSegError):
     """The state folder was written by a newer Med-DisSeg Studio; it is left untouched."""
+
+
+class SchemaError(MedDisSegError):
+    """A findings schema file cannot be used (unknown key, bad type, bad choice list)."""
+
+    def __init__(self, source: Path | str, reason: str) -> None:
+        self.source = str(source)
+        self.reason = reason
+        super().__init__(f"{self.source}: {reason}")
+
+
+class FindingValueError(MedDisSegError, ValueError):
+    """A value for a lesion attribute does not fit the schema; nothing was stored."""
+
+    def __init__(self, attribute: str, value: object, reason: str) -> None:
+        self.attribute = attribute
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{attribute}: {value!r} is not accepted ({reason}); the value was not stored")

@@ -2,7 +2,12 @@
 
 Smaller components are specks (a stray brush dab, a JPEG-noise pixel in an imported mask): they
 do not count. The project counts the lesions of every mask it saves (the image list and the CSV
-show the count); the exports build on the same components (``export/lesions.py``).
+show the count). :func:`lesion_regions` are the lesions as the exports write them (one COCO
+annotation each) and as the Findings panel numbers them (``state/findings.py``).
+
+Exports never drop a speck's pixels: each speck goes with the lesion whose centre is nearest,
+and a mask made of specks only is kept as one region, so the union of the regions always
+equals the mask.
 """
 
 from __future__ import annotations
@@ -28,3 +33,27 @@ def count_lesions(mask: np.ndarray, min_area: int) -> int:
     """The number of 8-connected foreground components with at least ``min_area`` pixels."""
     count, _labels, stats, _centres = components(mask)
     return int(np.count_nonzero(stats[1:count, cv2.CC_STAT_AREA] >= min_area))
+
+
+def lesion_regions(mask: np.ndarray, min_area: int) -> list[np.ndarray]:
+    """One H×W uint8 0/1 mask per lesion (largest first), specks attached to the nearest.
+
+    An empty mask gives no region; a mask of specks only gives one region holding them all.
+    """
+    count, labels, stats, centres = components(mask)
+    if count <= 1:
+        return []
+    areas = stats[:, cv2.CC_STAT_AREA]
+    big = [i for i in range(1, count) if areas[i] >= min_area]
+    if not big:
+        return [(labels > 0).astype(np.uint8)]
+    big.sort(key=lambda i: (-int(areas[i]), i))
+    owner = np.zeros(count, np.int64)  # component label -> index in ``big`` (+1)
+    for rank, label in enumerate(big, start=1):
+        owner[label] = rank
+    for label in range(1, count):
+        if owner[label] == 0:
+            distances = np.linalg.norm(centres[big] - centres[label], axis=1)
+            owner[label] = int(np.argmin(distances)) + 1
+    regions = owner[labels]
+    return [(regions == rank).astype(np.uint8) for rank in range(1, len(big) + 1)]

@@ -21,6 +21,7 @@ from meddisseg_studio.state import audit, codec, scoring
 from meddisseg_studio.state.audit import AuditEvent, AuditRecord, mask_sha256
 from meddisseg_studio.state.autosave import AutosaveQueue
 from meddisseg_studio.state.errors import SaveError, StaleRecordError, UnknownImageError
+from meddisseg_studio.state.findings import FindingsBook
 from meddisseg_studio.state.identity import current_user
 from meddisseg_studio.state.lease import Holder, Lease
 from meddisseg_studio.state.lesions import DEFAULT_MIN_LESION_AREA, count_lesions
@@ -115,6 +116,8 @@ class Project:
         # The writer's lease (None when read-only); let go on close, or when this object is dropped.
         self.lease = lease
         self._let_go = weakref.finalize(self, lease.release) if lease is not None else None
+        # Made now, not on first use: the export worker and the GUI thread both read it.
+        self.findings = FindingsBook(store, state_dir, self.user)
 
     @classmethod
     def open(

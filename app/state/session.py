@@ -216,7 +216,8 @@ class EditSession:
         return self._write_now()
 
     def save_to(self, state_dir: Path | str) -> Path:
-        """Save the mask and this image's status into another state folder (for a read-only project).
+        """Save the mask, this image's status, findings and comment (and the findings schema) into
+        another state folder (for a read-only project).
 
         ``Project.open(folder, state_dir=...)`` then continues from there. The mask counts as
         saved (``dirty`` False) until the next edit.
@@ -226,6 +227,7 @@ class EditSession:
             # A copy, whatever that folder held for this image: not a change of its record there.
             store.commit(self.entry, mask=self.mask, force=True)
             path = store.mask_path(self.key)
+            self.project.findings.copy_to(store, Path(state_dir), self.key)
         finally:
             store.close()
         self._saved_generation = max(self._saved_generation, self._generation)

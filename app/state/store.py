@@ -344,6 +344,20 @@ class StateStore:
         with self._lock:
             self._database.close()
 
+    # -- for state modules with tables of their own (state/findings.py) ---------------------
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """The connection inside one durable transaction, under the store's lock; SaveError on failure."""
+        with self._lock, self._transaction():
+            yield self._conn
+
+    def query(self, table: str, sql: str, params: tuple = ()) -> list[tuple]:
+        """Rows of ``sql`` (which reads ``table``); none when an older read-only database lacks it."""
+        with self._lock:
+            if not database.has_table(self._conn, table):
+                return []
+            return self._conn.execute(sql, params).fetchall()
+
     # -- masks ------------------------------------------------------------------------------
     def mask_path(self, key: str) -> Path:
         return self.masks_dir / f"{key}.png"

@@ -37,7 +37,7 @@ from meddisseg_studio.tools.ops import Box, Point
 from meddisseg_studio.tools.prompting import PromptRequest
 from meddisseg_studio.widgets.canvas_cursors import cursor_for, footprint_fits
 from meddisseg_studio.widgets.canvas_input import CanvasInput
-from meddisseg_studio.widgets.canvas_layers import BrushCursor, PathPreview
+from meddisseg_studio.widgets.canvas_layers import BrushCursor, PathPreview, cosmetic_pen
 from meddisseg_studio.widgets.canvas_maps import ModelMaps
 from meddisseg_studio.widgets.canvas_overlay import MaskOverlayItem, ViewMode
 from meddisseg_studio.widgets.canvas_prompts import PromptMarkers
@@ -114,8 +114,15 @@ class MaskCanvas(QtWidgets.QWidget):
         self.overlay = MaskOverlayItem()
         self._path = PathPreview()
         self._cursor = BrushCursor()  # the brush outline in the scene, for footprints too big for a cursor
+        # The lesion selected in the Findings panel: a dashed box around it (image pixels).
+        self.highlight = QtWidgets.QGraphicsRectItem()
+        pen = cosmetic_pen(QtGui.QColor(255, 214, 0), 2)
+        pen.setStyle(QtCore.Qt.PenStyle.DashLine)
+        self.highlight.setPen(pen)
+        self.highlight.hide()
         self._vb.addItem(self._image_item)
-        for z, item in enumerate((self._maps.layer, self.overlay, self._path, *self._cursor.items), start=1):
+        layers = (self._maps.layer, self.overlay, self.highlight, self._path, *self._cursor.items)
+        for z, item in enumerate(layers, start=1):
             item.setZValue(min(z, 4))
             self._vb.addItem(item, ignoreBounds=True)
         self.prompt_markers = PromptMarkers(self._vb, z=5)
@@ -213,6 +220,15 @@ class MaskCanvas(QtWidgets.QWidget):
             return
         self.overlay.set_shape(*mask.shape)
         self.overlay.render(mask)
+
+    def set_highlight(self, box: tuple[int, int, int, int] | None) -> None:
+        """Outline ``(x, y, w, h)`` in image pixels (the selected lesion), or nothing for None."""
+        if box is None:
+            self.highlight.hide()
+            return
+        x, y, w, h = box
+        self.highlight.setRect(QtCore.QRectF(x - 1, y - 1, w + 2, h + 2))  # pixel x spans [x, x + 1)
+        self.highlight.show()
 
     def refresh_region(self, y0: int, x0: int, h: int, w: int) -> None:
         """Redraw part of the mask after someone else (undo/redo) changed it in place."""

@@ -25,13 +25,14 @@ def test_first_start_fits_the_screen(qtbot, dialogs) -> None:
 
 def test_panels_are_docks_that_never_scroll_sideways(qtbot, window) -> None:
     docks = {d.objectName() for d in window.findChildren(QDockWidget)}
-    assert {"dock_images", "dock_model", "dock_tools", "dock_display", "dock_review", "dock_summary"} <= docks
+    names = ("images", "model", "tools", "display", "review", "summary", "findings")
+    assert {f"dock_{name}" for name in names} <= docks
     for dock in window.findChildren(QDockWidget):
         features = dock.features()
         assert features & QDockWidget.DockWidgetFeature.DockWidgetMovable
         assert features & QDockWidget.DockWidgetFeature.DockWidgetClosable
     scrolls = window.findChildren(VerticalScroll)
-    assert len(scrolls) == 6  # the image list and the History panel scroll by themselves
+    assert len(scrolls) == 7  # the image list and the History panel scroll by themselves
     for scroll in scrolls:
         if not scroll.isVisible():
             continue  # a tab behind another
