@@ -74,14 +74,14 @@ def test_headless_labelme_lists_it_and_exits_1(tmp_path: Path, capsys, monkeypat
         project.save_mask(name, np.ones((20, 30), np.uint8))
         project.set_status(name, "approved")
     project.close()
-    real_open = export_command.open_project
+    real_open = export_command.open_to_read
 
     def open_then_lose_one(args):  # the file goes while the command runs
         opened = real_open(args)
         (folder / "b.png").unlink()
         return opened
 
-    monkeypatch.setattr(export_command, "open_project", open_then_lose_one)
+    monkeypatch.setattr(export_command, "open_to_read", open_then_lose_one)
     command = ["export", str(folder), "--state-dir", str(tmp_path / "state"), "--format", "labelme"]
     code = headless_main([*command, "--out", str(tmp_path / "lm")])
 
