@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from meddisseg_core.interactive.clicks import LocalWatershed, component_at, disk, distance_at, object_at
+from meddisseg_core.interactive.clicks import LocalWatershed, component_at, disk, distance_at
 from meddisseg_core.interactive.crops import CropRunner
 from meddisseg_core.interactive.prompts import Click, PromptResult, Prompts
 
@@ -33,18 +33,11 @@ class BoundaryOffset(LocalWatershed):
     def __call__(
         self, image: np.ndarray, prompts: Prompts, mask: np.ndarray, probability: np.ndarray | None
     ) -> PromptResult:
+        prob, new_mask, settled = self._settled(image, prompts, mask, probability)
+        if settled is not None:
+            return settled
         click = prompts.clicks[-1]
-        prob = self.runner.full(image).copy() if probability is None else probability.copy()
-        new_mask = mask.copy()
         x, y = click.x, click.y
-        if mask[y, x] == click.positive:
-            return PromptResult(new_mask, prob)
-        if click.positive and not mask.any():
-            return PromptResult(new_mask | object_at(prob, x, y, self.slack), prob)
-        whole = self._whole_object(prompts, click, mask, prob)
-        if whole is not None:
-            new_mask[whole] = click.positive
-            return PromptResult(new_mask, prob)
         side = mask != click.positive  # the side of the boundary the click is on
         depth = distance_at(side, x, y)
         sigma = max(self.reach * depth, 4.0)

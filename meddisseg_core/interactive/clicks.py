@@ -106,22 +106,38 @@ class LocalWatershed:
         thickest = float(cv2.distanceTransform(np.pad(comp.astype(np.uint8), 1), cv2.DIST_L2, 5).max())
         return comp if distance_at(comp, x, y) >= self.core * thickest else None
 
-    def __call__(
+    def _settled(
         self, image: np.ndarray, prompts: Prompts, mask: np.ndarray, probability: np.ndarray | None
-    ) -> PromptResult:
+    ) -> tuple[np.ndarray, np.ndarray, PromptResult | None]:
+        """(probability, copy of the mask, the answer when no boundary has to move, else None).
+
+        The cases every boundary method shares: a click on its own side changes nothing; a
+        positive click on an empty mask takes the network's object; a whole missed object or
+        false blob is added or removed (when ``objects``).
+        """
         click = prompts.clicks[-1]
         prob = self.runner.full(image).copy() if probability is None else probability.copy()
         new_mask = mask.copy()
         x, y = click.x, click.y
         if mask[y, x] == click.positive:
-            return PromptResult(new_mask, prob)
+            return prob, new_mask, PromptResult(new_mask, prob)
         if click.positive and not mask.any():
-            return PromptResult(new_mask | object_at(prob, x, y, self.slack), prob)
+            return prob, new_mask, PromptResult(new_mask | object_at(prob, x, y, self.slack), prob)
         if self.objects:
             whole = self._whole_object(prompts, click, mask, prob)
             if whole is not None:
                 new_mask[whole] = click.positive
-                return PromptResult(new_mask, prob)
+                return prob, new_mask, PromptResult(new_mask, prob)
+        return prob, new_mask, None
+
+    def __call__(
+        self, image: np.ndarray, prompts: Prompts, mask: np.ndarray, probability: np.ndarray | None
+    ) -> PromptResult:
+        prob, new_mask, settled = self._settled(image, prompts, mask, probability)
+        if settled is not None:
+            return settled
+        click = prompts.clicks[-1]
+        x, y = click.x, click.y
         depth = distance_at(mask != click.positive, x, y)  # inside the error side of the boundary
         radius = max(self.reach * depth, 6.0)
         shape = mask.shape
