@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import statistics
 import sys
 import time
@@ -57,6 +56,7 @@ sys.path.insert(0, str(ROOT))
 
 from interactive_methods import METHODS, DiskCachedPredictor, build_method  # noqa: E402
 
+from meddisseg_core.inference.device import cpu_name  # noqa: E402
 from meddisseg_core.interactive import Box, Click, PromptResult, Prompts  # noqa: E402
 
 KVASIR = ROOT.parent / "shared" / "data" / "Kvasir-SEG"
@@ -221,24 +221,13 @@ def evaluate(
     }
 
 
-def machine() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def fmt(value: float, digits: int = 2) -> str:
     return "-" if value != value else f"{value:.{digits}f}"  # NaN: not measured
 
 
 def print_table(results: dict[str, dict], images: int) -> None:
     print(
-        f"\nKvasir-SEG val, {images} images; {machine()}, torch threads: default; IoU at original resolution"
+        f"\nKvasir-SEG val, {images} images; {cpu_name()}, torch threads: default; IoU at original resolution"
     )
     head = (
         "| method | start | NoC@85 | NoC@90 | IoU@0 | IoU@1 | IoU@3 | IoU@5 | click p50 s | click p95 s "
@@ -321,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         for m in args.methods
     }
     if args.json:
-        report = {"images": len(items), "machine": machine(), "methods": results}
+        report = {"images": len(items), "machine": cpu_name(), "methods": results}
         print(json.dumps(_no_nan(report), indent=1, allow_nan=False))
     else:
         print_table(results, len(items))

@@ -26,6 +26,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from meddisseg_core.inference.device import cpu_name
 from meddisseg_studio.state import EditSession, MaskEdit, Project
 from meddisseg_studio.state.audit import mask_sha256
 
@@ -42,16 +43,7 @@ class BaselineSession(EditSession):
 
 
 def machine_name() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}"
+    return f"{cpu_name()}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}"
 
 
 def strokes(size: int, count: int, radius: int = 20) -> list[tuple[int, int, np.ndarray]]:
