@@ -21,7 +21,11 @@ to an empty mask; IoU inside the box.
 Methods (each a PromptSegmenter; a method without its own box algorithm reports the box with
 ``cv2.grabCut(GC_INIT_WITH_RECT)``, "none" with the proposal):
 
-- ``ours``: what ``make_prompt_segmenter`` ships.
+- ``ours``: what ``make_prompt_segmenter`` ships: the learned refiner
+  (``resources/models/click_refiner.safetensors``; ``MEDDISSEG_REFINER=file`` measures another)
+  for clicks and boxes.
+- ``local``: the hand-made methods that ship when no refiner is installed (a local watershed per
+  click; the box's crop map blended with an inscribed ellipse).
 - ``grabcut``: plain ``cv2.grabCut`` with the same clicks and no model prior (see
   ``interactive_methods.py``), on the frame downscaled to 200 px on its long side, 3 iterations
   (mask upscaled): at 320 px and 5 iterations a call took 1.5 s on the busy machine.
@@ -63,9 +67,9 @@ KVASIR = ROOT.parent / "shared" / "data" / "Kvasir-SEG"
 MAX_CLICKS = 20
 REPORT_AFTER = (1, 3, 5)
 MIN_LESION_PX = 64
-DEFAULT_METHODS = ("ours", "grabcut", "grabcut-prior", "none")
+DEFAULT_METHODS = ("ours", "local", "grabcut", "grabcut-prior", "none")
 # Methods with a box algorithm of their own; the other click methods share ours (not run twice).
-BOX_METHODS = frozenset({"ours", "grabcut", "grabcut-prior", "none"})
+BOX_METHODS = frozenset({"ours", "local", "grabcut", "grabcut-prior", "none"})
 
 
 # -- the simulated annotator -------------------------------------------------------------------

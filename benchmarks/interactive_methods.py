@@ -136,8 +136,14 @@ def _named(name: str) -> Callable[[Any], Any]:
     return lambda predictor: make_prompt_segmenter(predictor, click_method=name)
 
 
+def _local(predictor: Any) -> Any:
+    """The hand-made methods (what ships when no learned refiner is installed)."""
+    return make_prompt_segmenter(predictor, click_method="local", refiner=None)
+
+
 METHODS: dict[str, Callable[[Any], Any]] = {
     "ours": _ours,
+    "local": _local,
     "grabcut": lambda _p: ComposedSegmenter(grabcut_box, GrabCutClicks(prior=False)),
     "grabcut-prior": lambda _p: ComposedSegmenter(grabcut_box, GrabCutClicks(prior=True)),
     "none": lambda _p: ComposedSegmenter(_unchanged, _unchanged),

@@ -117,6 +117,21 @@ def run_selftest(
 
     attempt("precision", precision)
 
+    def prompts() -> tuple[str, str]:
+        # The box and click tools' learned refiner: a file that is there but refused is a failure.
+        from meddisseg_core.inference.model_location import refiner_model_path
+
+        path = refiner_model_path()
+        if path is None:
+            return "WARN", "no learned refiner installed; Box and Click use the hand-made methods"
+        from meddisseg_core.interactive.refiner import load_refiner
+
+        net = load_refiner(path)
+        params = sum(p.numel() for p in net.parameters())
+        return "OK", f"Box and Click refiner {path} ({params / 1e6:.2f} M parameters)"
+
+    attempt("prompts", prompts)
+
     def prediction() -> tuple[str, str]:
         predictor = state["predictor"]
         image = _synthetic_image()

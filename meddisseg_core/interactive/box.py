@@ -1,12 +1,14 @@
 """Box prompt: the network on the box's crop with a context margin; the result replaces the box.
 
-Outside the box nothing changes. Inside, the mask becomes the crop's prediction at 0.5: the
-crop is zoomed to the network's input size, so small lesions are seen larger than in the
-full-frame pass. When the full-frame map is known too (``probability``), the region that fills
-the box more tightly wins (the person drew the box around the lesion), with the crop preferred
-on a near tie: a crop now and then loses the lesion to its lost context, and the frame's map
-keeps it. When neither sees anything (a flat polyp), the most probable region inside the box is
-taken at a lower, relative threshold, because the person said a lesion is there.
+Outside the box nothing changes. The crop is zoomed to the network's input size, so small
+lesions are seen larger than in the full-frame pass. Inside the box, the mask becomes the crop's
+map blended half and half with a blurred ellipse inscribed in the box
+(:func:`~meddisseg_core.interactive.refiner.box_prior`), cut at 0.5: the person's box says where
+the lesion is and how large, the network where its edge runs (IoU in the box on Kvasir-SEG val:
+crop map alone 0.758, ellipse alone 0.771, the blend 0.824). When that is nearly empty, the most
+probable region is taken at a lower, relative threshold, because the person said a lesion is
+there. This is the hand-made method; :class:`~.learned.LearnedBox` refines it when the learned
+refiner ships.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ import numpy as np
 
 from meddisseg_core.interactive.crops import CropRunner, expand_rect
 from meddisseg_core.interactive.prompts import PromptResult, Prompts
+from meddisseg_core.interactive.refiner import box_prior
 
 MARGIN = 0.3  # context on each side, as a fraction of the box's side
 MIN_FILL = 0.02  # a box result smaller than this fraction of the box falls back to a relative threshold
-CROP_PREFERENCE = 0.05  # the crop wins unless the frame's region fills the box this much more tightly
 
 
-def _largest_components(mask: np.ndarray, keep_fraction: float = 0.2) -> np.ndarray:
+def largest_components(mask: np.ndarray, keep_fraction: float = 0.2) -> np.ndarray:
     """Components at least ``keep_fraction`` of the largest one (drops specks)."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     if count <= 2:
@@ -38,15 +40,7 @@ def box_region(prob_box: np.ndarray) -> np.ndarray:
     if region.mean() < MIN_FILL:
         peak = float(prob_box.max())
         region = prob_box >= max(0.5 * peak, 0.05)
-    return _largest_components(region)
-
-
-def tightness(region: np.ndarray) -> float:
-    """The region's bounding box as a fraction of the box (1: it spans the box)."""
-    rows, cols = np.flatnonzero(region.any(axis=1)), np.flatnonzero(region.any(axis=0))
-    if rows.size == 0:
-        return 0.0
-    return float((rows[-1] - rows[0] + 1) * (cols[-1] - cols[0] + 1)) / region.size
+    return largest_components(region)
 
 
 class BoxPrompt:
@@ -67,11 +61,7 @@ class BoxPrompt:
         inner = (slice(box.y0 - crop[1], box.y1 - crop[1]), slice(box.x0 - crop[0], box.x1 - crop[0]))
         inside = (slice(box.y0, box.y1), slice(box.x0, box.x1))
         prob_box = prob_crop[inner]
-        region = box_region(prob_box)
-        if probability is not None:
-            frame_region = box_region(probability[inside])
-            if tightness(frame_region) > tightness(region) + CROP_PREFERENCE:
-                region, prob_box = frame_region, probability[inside]
+        region = box_region(box_prior(prob_box))
         new_mask = mask.copy()
         new_mask[inside] = region
         prob = np.zeros(shape, np.float32) if probability is None else probability.copy()

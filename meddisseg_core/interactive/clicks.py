@@ -2,15 +2,16 @@
 
 Each method is a callable ``(image, prompts, mask, probability) -> PromptResult`` (the
 :class:`~meddisseg_core.interactive.segmenter.ClickMethod` protocol). :data:`CLICK_METHODS`
-names them; ``ours`` is the shipped one (:class:`LocalWatershed`), the others
-(:mod:`.click_alternatives`) are what the benchmark measured against it. A learned click model
-would be one more entry.
+names them; ``ours`` is the shipped one: the learned refiner (:mod:`.learned`) when its file is
+installed, else ``local`` (:class:`LocalWatershed`, hand-made); the others
+(:mod:`.click_alternatives`) are what the benchmark measured against them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -180,22 +181,32 @@ class LocalWatershed:
         return PromptResult(new_mask, prob)
 
 
-def _methods() -> dict[str, Callable[[CropRunner], Callable[..., PromptResult]]]:
+def _ours(runner: CropRunner, refiner: Any = None) -> Callable[..., PromptResult]:
+    """The shipped click method: the learned refiner when one is loaded, else ``local``."""
+    if refiner is None:
+        return LocalWatershed(runner)
+    from meddisseg_core.interactive.learned import LearnedClick
+
+    return LearnedClick(runner, refiner, LocalWatershed(runner))
+
+
+def _methods() -> dict[str, Callable[..., Callable[..., PromptResult]]]:
     from meddisseg_core.interactive.click_alternatives import BoundaryOffset, LocalThreshold
 
     return {
-        "ours": LocalWatershed,
+        "ours": _ours,
+        "local": LocalWatershed,
         "watershed": lambda runner: LocalWatershed(runner, reach=3.0, band=None, objects=False),
         "offset": BoundaryOffset,
         "threshold": lambda runner: LocalThreshold(runner, reach=2.0),
     }
 
 
-CLICK_METHODS: dict[str, Callable[[CropRunner], Callable[..., PromptResult]]] = {}
+CLICK_METHODS: dict[str, Callable[..., Callable[..., PromptResult]]] = {}
 
 
-def click_method_named(name: str, runner: CropRunner) -> Callable[..., PromptResult]:
-    """The click method ``name`` of :data:`CLICK_METHODS`, built on ``runner``."""
+def click_method_named(name: str, runner: CropRunner, refiner: Any = None) -> Callable[..., PromptResult]:
+    """The click method ``name`` of :data:`CLICK_METHODS`, built on ``runner`` (``ours`` uses ``refiner``)."""
     from meddisseg_core.errors import ConfigError
 
     if not CLICK_METHODS:
@@ -204,4 +215,4 @@ def click_method_named(name: str, runner: CropRunner) -> Callable[..., PromptRes
         factory = CLICK_METHODS[name]
     except KeyError:
         raise ConfigError(f"unknown click method {name!r}; known: {sorted(CLICK_METHODS)}") from None
-    return factory(runner)
+    return factory(runner, refiner) if name == "ours" else factory(runner)

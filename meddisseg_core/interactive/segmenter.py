@@ -89,15 +89,31 @@ class ComposedSegmenter:
         return self.box_method(image, prompts, current, prob)
 
 
-def make_prompt_segmenter(predictor: Any, *, click_method: str = "ours", **options: Any) -> PromptSegmenter:
+def make_prompt_segmenter(
+    predictor: Any, *, click_method: str = "ours", refiner: Any = "auto", **options: Any
+) -> PromptSegmenter:
     """The shipped prompt segmenter around ``predictor`` (a loaded Predictor).
 
     ``click_method`` picks another click algorithm by name (the benchmark compares them; see
-    :data:`meddisseg_core.interactive.clicks.CLICK_METHODS`); ``options`` go to the crop runner.
+    :data:`meddisseg_core.interactive.clicks.CLICK_METHODS`). ``refiner`` is the learned
+    refiner's file (``"auto"``: the shipped one when installed, see
+    :func:`~meddisseg_core.inference.model_location.refiner_model_path`; None: none). With a
+    refiner, ``ours`` and the box use it; without, the hand-made methods. ``options`` go to the
+    crop runner.
     """
     from meddisseg_core.interactive.box import BoxPrompt
     from meddisseg_core.interactive.clicks import click_method_named
     from meddisseg_core.interactive.crops import CropRunner
 
     runner = CropRunner(predictor, **options)
-    return ComposedSegmenter(BoxPrompt(runner), click_method_named(click_method, runner))
+    net = None
+    if refiner == "auto":
+        from meddisseg_core.inference.model_location import refiner_model_path
+
+        refiner = refiner_model_path()
+    if refiner is not None:
+        from meddisseg_core.interactive.learned import LearnedBox, cached_refiner
+
+        net = cached_refiner(refiner)
+    box_method: BoxMethod = BoxPrompt(runner) if net is None else LearnedBox(runner, net)
+    return ComposedSegmenter(box_method, click_method_named(click_method, runner, net))

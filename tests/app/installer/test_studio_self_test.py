@@ -20,6 +20,7 @@ EXPECTED = (
     "cuda",
     "model",
     "precision",
+    "prompts",
     "prediction",
     "mask",
     "display",

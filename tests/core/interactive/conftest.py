@@ -1,4 +1,8 @@
-"""Fixtures of the prompt tests: the red-seeing fake predictor and a segmenter around it."""
+"""Fixtures of the prompt tests: the red-seeing fake predictor and a hand-made segmenter around it.
+
+The learned refiner has tests of its own (test_refiner_*.py, test_learned_*.py); these scenes have
+known answers for the hand-made methods, which ship when no refiner is installed.
+"""
 
 from __future__ import annotations
 
@@ -15,4 +19,4 @@ def red_predictor() -> RedPredictor:
 
 @pytest.fixture
 def segmenter(red_predictor: RedPredictor) -> object:
-    return make_prompt_segmenter(red_predictor)
+    return make_prompt_segmenter(red_predictor, refiner=None)  # the hand-made methods
