@@ -11,8 +11,10 @@ per image, and the verdict of the rule in ``meddisseg_core/inference/measured.py
 
 Only a candidate that passes and is faster may be recorded there as a ``Verdict`` (the script
 prints the line to paste). Candidates: ``bf16`` (PyTorch autocast; on CPUs without AVX512-BF16 or
-AMX it is emulated and slower), ``fp16`` (CUDA only), ``onnxruntime`` (fp32, CPU; the export is
-not timed). int8 is not implemented.
+AMX it is emulated and slower), ``bf16-checked`` (bf16, and the images whose maps sit near 0.5
+predicted again in fp32: ``meddisseg_core/inference/checked.py``; its time includes those
+re-runs), ``fp16`` (CUDA only), ``onnxruntime`` (fp32, CPU; the export is not timed). int8 is not
+implemented.
 
 Example (all 120 val images; ``--dry-run`` runs 4 and records nothing)::
 
@@ -89,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", "--count", type=int, default=120, help="number of images (default: 120)")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: torch's)")
-    parser.add_argument("--candidates", default=None, help="comma list: bf16, fp16, onnxruntime")
+    parser.add_argument(
+        "--candidates", default=None, help="comma list: bf16, bf16-checked, fp16, onnxruntime"
+    )
     parser.add_argument("--warmup", type=int, default=2, help="warm-up images per candidate")
     parser.add_argument("--dry-run", action="store_true", help="4 images, a smoke run: not a verdict")
     args = parser.parse_args(argv)
@@ -128,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     for predictor in predictors.values():  # warm-up: allocators, autocast caches, ORT arenas
         for image in images[: args.warmup]:
             predictor.predict(image)
+    rechecked_before = {name: p.rechecked for name, p in predictors.items()}
     results: dict[str, list] = {name: [] for name in predictors}
     times: dict[str, list[float]] = {name: [] for name in predictors}
     for image in images:  # in turn per image: A, B, A, B ...
@@ -156,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         "Δ mDSC",
         "s/img",
         "speed-up",
+        "mean speed-up",
         "rule",
     )
     rows = [
@@ -167,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             "-" if base_mdsc is None else f"{base_mdsc:.2f}",
             "-",
             f"{base_time:.3f}",
+            "1.00x",
             "1.00x",
             "reference",
         )
@@ -182,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         delta = None if mdsc is None or base_mdsc is None else mdsc - base_mdsc
         seconds = statistics.median(times[name])
         speedup = base_time / seconds
+        mean_speedup = statistics.fmean(times["fp32"]) / statistics.fmean(times[name])
         ok = same_masks(float(np.mean(dice)), float(np.min(dice)), delta)
         verdict = ("passes" if ok else "FAILS") + (", faster" if speedup > 1 else ", slower")
         rows.append(
@@ -194,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
                 "-" if delta is None else f"{delta:+.2f}",
                 f"{seconds:.3f}",
                 f"{speedup:.2f}x",
+                f"{mean_speedup:.2f}x",
                 verdict,
             )
         )
@@ -206,9 +215,13 @@ def main(argv: list[str] | None = None) -> int:
         print("| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
     print(
         f"\nrule: mean Dice >= {MEAN_DICE_MIN}, min >= {MIN_DICE_MIN}, |Δ mDSC| <= {MDSC_POINTS_MAX} points; "
-        "times: median per image, interleaved per image after warm-up"
+        "times: median per image (mean speed-up: total times), interleaved per image after warm-up"
     )
     print("least alike image: " + "; ".join(worst))
+    for name, predictor in predictors.items():
+        if predictor.precision == "bf16-checked":
+            again = predictor.rechecked - rechecked_before[name]
+            print(f"{name}: {again} of {len(images)} images predicted again in fp32 (borderline maps)")
     print("load average (1, 5, 15 min) at end: {:.2f} {:.2f} {:.2f}".format(*load_end))
     auto = choose_runtime("auto", device, stage=stage, network=network_kind(reference.network.config))
     print(f"auto on this machine now: {auto.describe()}")

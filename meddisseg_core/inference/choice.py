@@ -19,7 +19,8 @@ import torch
 from meddisseg_core.inference.capability import Capability, detect
 from meddisseg_core.inference.measured import Verdict, verdicts_for
 
-PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+PRECISIONS = ("auto", "fp32", "bf16", "bf16-checked", "fp16")
+BF16 = ("bf16", "bf16-checked")  # bf16-checked: bf16 with fp32 re-runs of borderline maps (checked.py)
 RUNTIMES = ("torch", "onnxruntime")
 ENV_PRECISION = "MEDDISSEG_PRECISION"
 
@@ -56,17 +57,19 @@ def network_kind(config: object) -> str:
 def _explicit(requested: str, device: torch.device, cap: Capability | None, why: str) -> RuntimeChoice:
     if requested == "fp16" and device.type != "cuda":
         return RuntimeChoice("fp32", "torch", "fp16 is only used on CUDA; fp32 instead")
-    if requested == "bf16" and device.type == "cuda" and not torch.cuda.is_bf16_supported():
+    if requested in BF16 and device.type == "cuda" and not torch.cuda.is_bf16_supported():
         return RuntimeChoice("fp32", "torch", "this GPU has no bf16 support; fp32 instead")
-    if requested == "bf16" and device.type == "cpu" and cap is not None and not cap.native_bf16:
-        return RuntimeChoice("bf16", "torch", f"{why}; this CPU has no bf16 instructions, so it is emulated")
+    if requested in BF16 and device.type == "cpu" and cap is not None and not cap.native_bf16:
+        return RuntimeChoice(
+            requested, "torch", f"{why}; this CPU has no bf16 instructions, so it is emulated"
+        )
     return RuntimeChoice(requested, "torch", why)
 
 
 def _usable(verdict: Verdict, device: torch.device, ort: bool) -> bool:
     if verdict.runtime == "onnxruntime":
         return device.type == "cpu" and ort
-    return verdict.precision != "bf16" or device.type != "cuda" or torch.cuda.is_bf16_supported()
+    return verdict.precision not in BF16 or device.type != "cuda" or torch.cuda.is_bf16_supported()
 
 
 def choose_runtime(
@@ -79,7 +82,7 @@ def choose_runtime(
     env: Mapping[str, str] | None = None,
     ort_available: bool | None = None,
 ) -> RuntimeChoice:
-    """The precision and runtime for ``requested`` ("auto", "fp32", "bf16", "fp16") on ``device``.
+    """The precision and runtime for ``requested`` (one of :data:`PRECISIONS`) on ``device``.
 
     ``network`` is :func:`network_kind` of the model: the rows were measured on the paper
     networks, so any other (a tiny test network) stays in fp32 under "auto". ``capability``,
@@ -92,10 +95,10 @@ def choose_runtime(
     if requested == "auto" and forced and forced != "auto":
         if forced not in PRECISIONS:
             raise ValueError(f"{ENV_PRECISION}={forced!r} is not one of {list(PRECISIONS)}")
-        cap = capability or (detect(device) if forced == "bf16" else None)
+        cap = capability or (detect(device) if forced in BF16 else None)
         return _explicit(forced, device, cap, f"{ENV_PRECISION}={forced}")
     if requested != "auto":
-        cap = capability or (detect(device) if requested == "bf16" else None)
+        cap = capability or (detect(device) if requested in BF16 else None)
         return _explicit(requested, device, cap, "requested")
     cap = capability or detect(device)
     on = cap.describe()

@@ -15,7 +15,7 @@ from meddisseg_core.inference.choice import PRECISIONS, choose_runtime
 
 __all__ = ["PRECISIONS", "autocast", "resolve_precision"]
 
-_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
+_DTYPES = {"bf16": torch.bfloat16, "bf16-checked": torch.bfloat16, "fp16": torch.float16}
 
 
 def resolve_precision(requested: str, device: torch.device, *, stage: int = 2) -> tuple[str, str]:
@@ -26,7 +26,7 @@ def resolve_precision(requested: str, device: torch.device, *, stage: int = 2) -
 
 @contextlib.contextmanager
 def autocast(precision: str, device: torch.device) -> Iterator[None]:
-    """Autocast for bf16/fp16, nothing for fp32."""
+    """Autocast for bf16/fp16 (bf16-checked: bf16; its fp32 re-runs happen outside), nothing for fp32."""
     if precision == "fp32":
         yield
         return

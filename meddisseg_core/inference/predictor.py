@@ -23,6 +23,7 @@ import numpy as np
 import torch
 
 from meddisseg_core.errors import CheckpointError
+from meddisseg_core.inference.checked import borderline
 from meddisseg_core.inference.choice import RUNTIMES, RuntimeChoice, choose_runtime, network_kind
 from meddisseg_core.inference.device import DeviceReport, choose_device, cpu_report
 from meddisseg_core.inference.model_location import ENV_VAR, candidate_paths, default_model_path
@@ -72,6 +73,7 @@ class Predictor:
         self._requested_runtime = runtime
         self._lock = threading.Lock()
         self._ort: Any = None  # an OrtRunner when ONNX Runtime is the backend
+        self.rechecked = 0  # images "bf16-checked" predicted again in fp32 (checked.py)
         self.network.float().eval()
         self._use(choose_device(device))
 
@@ -219,23 +221,37 @@ class Predictor:
             mask = mask / 3.0
         return np.ascontiguousarray(mask, dtype=np.float32)
 
+    def _maps(self, x: torch.Tensor, with_uncertainty: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Float maps of a batch, flip-averaged when TTA is on, in the current autocast context."""
+        mask, uncertainty = self._infer(x, with_uncertainty)
+        if self.tta:
+            # Flips are their own inverse: flip the input, predict, flip the maps back.
+            for dims in ((-1,), (-2,)):
+                m, u = self._infer(torch.flip(x, dims), with_uncertainty)
+                mask = mask + torch.flip(m, dims)
+                if uncertainty is not None and u is not None:
+                    uncertainty = uncertainty + torch.flip(u, dims)
+            mask = mask / 3.0
+            if uncertainty is not None:
+                uncertainty = uncertainty / 3.0
+        return mask.float(), None if uncertainty is None else uncertainty.float()
+
     def _forward(self, batch: np.ndarray, with_uncertainty: bool) -> tuple[np.ndarray, np.ndarray | None]:
         if self._ort is not None and not with_uncertainty:
             return self._forward_ort(batch), None
         device = self.device
-        with torch.inference_mode(), autocast(self.precision, device):
+        with torch.inference_mode():
             x = torch.from_numpy(batch).to(device)
-            mask, uncertainty = self._infer(x, with_uncertainty)
-            if self.tta:
-                # Flips are their own inverse: flip the input, predict, flip the maps back.
-                for dims in ((-1,), (-2,)):
-                    m, u = self._infer(torch.flip(x, dims), with_uncertainty)
-                    mask = mask + torch.flip(m, dims)
+            with autocast(self.precision, device):
+                mask, uncertainty = self._maps(x, with_uncertainty)
+            if self.precision == "bf16-checked":
+                redo = borderline(mask[:, 0]).nonzero()[:, 0]
+                if len(redo):  # these maps sit near 0.5: fp32 decides them (checked.py)
+                    m, u = self._maps(x[redo], with_uncertainty)
+                    mask[redo] = m
                     if uncertainty is not None and u is not None:
-                        uncertainty = uncertainty + torch.flip(u, dims)
-                mask = mask / 3.0
-                if uncertainty is not None:
-                    uncertainty = uncertainty / 3.0
-            mask_np = mask[:, 0].float().cpu().numpy()
-            unc_np = None if uncertainty is None else uncertainty[:, 0].float().cpu().numpy()
+                        uncertainty[redo] = u
+                    self.rechecked += len(redo)
+            mask_np = mask[:, 0].cpu().numpy()
+            unc_np = None if uncertainty is None else uncertainty[:, 0].cpu().numpy()
         return mask_np.astype(np.float32, copy=False), unc_np
