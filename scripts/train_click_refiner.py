@@ -356,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=45.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--init", type=Path, default=None, help="start from these refiner weights")
     parser.add_argument("--dry-run", action="store_true", help="20 images, 3 steps")
     args = parser.parse_args(argv)
 
@@ -384,7 +385,12 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
 
-    net = R.RefinerNet().to(memory_format=torch.channels_last)
+    net = R.RefinerNet()
+    if args.init is not None:  # continue from an earlier run (its minutes count towards the hour)
+        from safetensors.torch import load_file
+
+        net.load_state_dict({k: v.float() for k, v in load_file(str(args.init)).items()})
+    net = net.to(memory_format=torch.channels_last)
     params = sum(p.numel() for p in net.parameters())
     autocast = detect_cpu().native_bf16
     optimiser = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
@@ -393,15 +399,13 @@ def main(argv: list[str] | None = None) -> int:
     deadline = started + args.minutes * 60
     step, losses = 0, []
     train_start = time.perf_counter()
-    total = None
     while True:
         now = time.perf_counter()
         if (budget is not None and step >= budget) or (budget is None and now >= deadline):
             break
-        if total is None and step == 20 and budget is None:  # steps that fit in the budget, for the schedule
-            per_step = (now - train_start) / 20
-            total = max(40, int((deadline - train_start) / per_step))
-        frac = 0.0 if total is None else min(1.0, step / total)
+        # The cosine schedule follows the clock, not a step count guessed early (a busy machine
+        # would otherwise end the schedule long before the time budget).
+        frac = 0.0 if budget is not None else (now - train_start) / max(1e-9, deadline - train_start)
         for group in optimiser.param_groups:
             group["lr"] = args.lr * 0.5 * (1 + np.cos(np.pi * frac))
         net.eval()
@@ -435,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "recipe": {
             "steps": step,
+            "init": None if args.init is None else str(args.init.name),
             "batch": BATCH,
             "lr": args.lr,
             "seed": args.seed,
