@@ -1,7 +1,8 @@
 """``meddisseg-studio --self-test``: what IT runs after installing, on the installed program itself.
 
 It extends the CLI's installation check (:mod:`meddisseg_core.selftest`: torch imports, the device
-and why, the model, one prediction on an image it makes itself) with what only the app needs:
+and why, the model, the Box/Click refiner, one prediction on an image it makes itself) with what only
+the app needs:
 
 - the mask of that prediction saved through the app's project store and read back bit-identical;
 - whether CUDA is usable, and the GPU's name;
@@ -36,6 +37,7 @@ ORDER = (
     "cuda",
     "model",
     "precision",
+    "prompts",
     "prediction",
     "mask",
     "display",
