@@ -99,16 +99,17 @@ VERDICTS: tuple[Verdict, ...] = (
         "2026-12-05",
         "issue 21 (Predictor precision='bf16', 12 val frames)",
     ),
-    # Today, this project's Zen 5 EPYC, all 120 Kvasir-SEG val images (README has the table): the
-    # masks agree on average and the val mDSC moves by 0.03 points, but one image falls to Dice
-    # 0.938 (< 0.95), so bf16 FAILS the rule and "auto" stays fp32. Timed at load average 10-13
-    # (1.22x; an idle 4-image probe gave 2.1x).
+    # This project's Zen 5 EPYC, all 120 Kvasir-SEG val images, idle (load 0.1 -> 2.1), one run:
+    # bf16 is 1.61x faster (median) but one image falls to Dice 0.938 (< 0.95): it FAILS the rule.
+    # bf16-checked (checked.py: maps near 0.5 predicted again in fp32; 15 of the 120 were) passes:
+    # mean Dice 0.9981, min 0.9822, val mDSC +0.01. Its speed-up is recorded from total times
+    # (1.33x), not the median (1.59x), because the re-runs are its tail. The 2x bar is not met here.
     Verdict(
         "avx512_bf16",
         2,
         "bf16",
         "torch",
-        1.22,
+        1.61,
         0.9953,
         0.9382,
         -0.03,
@@ -116,7 +117,22 @@ VERDICTS: tuple[Verdict, ...] = (
         _EPYC_ZEN5,
         "torch AVX512; avx512_bf16, avx512_vnni, no AMX",
         "2026-12-06",
-        "bench_precision.py -n 120 --threads 2 --candidates bf16",
+        "bench_precision.py -n 120 --threads 2 --candidates bf16,bf16-checked (median 0.532 vs 0.330 s)",
+    ),
+    Verdict(
+        "avx512_bf16",
+        2,
+        "bf16-checked",
+        "torch",
+        1.33,
+        0.9981,
+        0.9822,
+        0.01,
+        120,
+        _EPYC_ZEN5,
+        "torch AVX512; avx512_bf16, avx512_vnni, no AMX",
+        "2026-12-06",
+        "bench_precision.py -n 120 --threads 2 --candidates bf16,bf16-checked (total times; median 1.59x)",
     ),
     # Stage 1: ONNX Runtime beat our fast path on both CPUs measured (bench_inference.py), and
     # no trained stage-1 model ships to check bf16 masks on, so bf16 is not a stage-1 candidate.
