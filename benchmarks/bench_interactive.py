@@ -51,7 +51,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,7 +60,8 @@ sys.path.insert(0, str(ROOT))
 from interactive_methods import METHODS, DiskCachedPredictor, build_method  # noqa: E402
 
 from meddisseg_core.inference.device import cpu_name  # noqa: E402
-from meddisseg_core.interactive import Box, Click, PromptResult, Prompts  # noqa: E402
+from meddisseg_core.interactive import Box, PromptResult, Prompts, annotator  # noqa: E402
+from meddisseg_core.interactive.annotator import next_click  # noqa: E402
 
 KVASIR = ROOT.parent / "shared" / "data" / "Kvasir-SEG"
 MAX_CLICKS = 20
@@ -76,24 +76,6 @@ BOX_METHODS = frozenset({"ours", "local", "grabcut", "grabcut-prior", "none"})
 def iou(pred: np.ndarray, gt: np.ndarray) -> float:
     union = np.count_nonzero(pred | gt)
     return 1.0 if union == 0 else np.count_nonzero(pred & gt) / union
-
-
-def next_click(pred: np.ndarray, gt: np.ndarray) -> Click | None:
-    """The click at the interior point farthest from the boundary of the largest error region."""
-    best: tuple[int, Click] | None = None
-    for positive, error in ((True, gt & ~pred), (False, pred & ~gt)):
-        if not error.any():
-            continue
-        _count, labels, stats, _ = cv2.connectedComponentsWithStats(error.astype(np.uint8), connectivity=8)
-        label = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-        area = int(stats[label, cv2.CC_STAT_AREA])
-        if best is not None and area <= best[0]:
-            continue
-        region = np.pad(labels == label, 1).astype(np.uint8)  # the image border is a boundary too
-        dist = cv2.distanceTransform(region, cv2.DIST_L2, 5)[1:-1, 1:-1]
-        y, x = np.unravel_index(int(np.argmax(dist)), dist.shape)
-        best = (area, Click(int(x), int(y), positive))
-    return None if best is None else best[1]
 
 
 @dataclass
@@ -134,21 +116,7 @@ def run_clicks(
 
 def lesion_boxes(gt: np.ndarray, rng: np.random.Generator) -> list[Box]:
     """Each lesion's box enlarged by 5 % and jittered by ±5 % per side, clipped to the image."""
-    height, width = gt.shape
-    count, _labels, stats, _ = cv2.connectedComponentsWithStats(gt.astype(np.uint8), connectivity=8)
-    boxes = []
-    for label in range(1, count):
-        x, y, w, h, area = (int(v) for v in stats[label])
-        if area < MIN_LESION_PX:
-            continue
-        grow_x, grow_y = 0.025 * w, 0.025 * h
-        jitter = rng.uniform(-0.05, 0.05, 4) * np.array([w, h, w, h])
-        x0 = round(float(np.clip(x - grow_x + jitter[0], 0, width - 1)))
-        y0 = round(float(np.clip(y - grow_y + jitter[1], 0, height - 1)))
-        x1 = round(float(np.clip(x + w + grow_x + jitter[2], x0 + 1, width)))
-        y1 = round(float(np.clip(y + h + grow_y + jitter[3], y0 + 1, height)))
-        boxes.append(Box(x0, y0, x1, y1))
-    return boxes
+    return annotator.lesion_boxes(gt, rng, min_area=MIN_LESION_PX)
 
 
 # -- the run -----------------------------------------------------------------------------------

@@ -71,20 +71,11 @@ class Ticker:
 
 
 def next_click(mask: np.ndarray, truth: np.ndarray) -> tuple[int, int, bool] | None:
-    """The simulated annotator's next click, or None when the mask is right."""
-    misses, false = truth & ~mask, mask & ~truth
-    errors = []
-    for region, positive in ((misses, True), (false, False)):
-        count, labels = cv2.connectedComponents(region.astype(np.uint8), connectivity=8)
-        if count > 1:
-            sizes = np.bincount(labels.ravel())[1:]
-            errors.append((int(sizes.max()), labels == int(np.argmax(sizes)) + 1, positive))
-    if not errors:
-        return None
-    _size, largest, positive = max(errors, key=lambda e: e[0])
-    dist = cv2.distanceTransform(np.pad(largest, 1).astype(np.uint8), cv2.DIST_L2, 5)[1:-1, 1:-1]
-    y, x = np.unravel_index(int(np.argmax(dist)), dist.shape)
-    return int(x), int(y), positive
+    """The simulated annotator's next click (``meddisseg_core.interactive.annotator``), or None when right."""
+    from meddisseg_core.interactive.annotator import next_click as annotator_click
+
+    click = annotator_click(mask, truth)
+    return None if click is None else (click.x, click.y, click.positive)
 
 
 def gt_box(truth: np.ndarray):

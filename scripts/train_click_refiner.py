@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from meddisseg_core.imageio import read_image, read_mask, to_model_uint8
 from meddisseg_core.inference.capability import detect_cpu
+from meddisseg_core.interactive import annotator
 from meddisseg_core.interactive import refiner as R
 from meddisseg_core.interactive.prompts import Click
 
@@ -49,8 +50,10 @@ HERE = Path(__file__).resolve().parents[1]
 
 
 # -- data --------------------------------------------------------------------------------------
-def load_folder(root: Path, list_name: str) -> list[tuple[str, np.ndarray, np.ndarray]]:
-    names = [n.strip() for n in (root / list_name).read_text().splitlines() if n.strip()]
+def load_folder(
+    root: Path, list_name: str, limit: int | None = None
+) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    names = [n.strip() for n in (root / list_name).read_text().splitlines() if n.strip()][:limit]
     out = []
     for name in names:
         image = to_model_uint8(read_image(root / "images" / name))
@@ -104,30 +107,8 @@ def clinic_maps(path: Path, clinic: list, rng_seed: int) -> dict:
 
 # -- simulation --------------------------------------------------------------------------------
 def next_click(mask: np.ndarray, gt: np.ndarray, rng: np.random.Generator) -> Click | None:
-    """The benchmark's annotator (farthest interior point of the largest error), with some noise."""
-    best = None
-    for positive, error in ((True, gt & ~mask), (False, mask & ~gt)):
-        if not error.any():
-            continue
-        _count, labels, stats, _ = cv2.connectedComponentsWithStats(error.astype(np.uint8), connectivity=8)
-        areas = stats[1:, cv2.CC_STAT_AREA]
-        order = np.argsort(areas)[::-1]
-        pick = order[1] if len(order) > 1 and rng.random() < 0.1 else order[0]
-        label, area = int(pick) + 1, int(areas[pick])
-        if best is not None and area <= best[0]:
-            continue
-        best = (area, positive, labels == label)
-    if best is None or best[0] < 4:
-        return None
-    _, positive, region = best
-    dist = cv2.distanceTransform(np.pad(region, 1).astype(np.uint8), cv2.DIST_L2, 5)[1:-1, 1:-1]
-    if rng.random() < 0.7:
-        y, x = np.unravel_index(int(np.argmax(dist)), dist.shape)
-    else:
-        ys, xs = np.nonzero(dist >= 0.4 * dist.max())
-        k = int(rng.integers(len(ys)))
-        y, x = ys[k], xs[k]
-    return Click(int(x), int(y), positive)
+    """The benchmark's annotator, with some noise (see ``meddisseg_core.interactive.annotator``)."""
+    return annotator.next_click(mask, gt, rng, min_area=4)
 
 
 def ellipse_mask(shape: tuple[int, int], rng: np.random.Generator, centre=None, axes=None) -> np.ndarray:
@@ -199,26 +180,12 @@ def correct_near(mask: np.ndarray, gt: np.ndarray, click: Click, rng: np.random.
 
 def jittered_boxes(gt: np.ndarray, rng: np.random.Generator) -> list[tuple[int, int, int, int]]:
     """Every lesion's box as the benchmark draws it (grown 2.5 % per side, each side jittered ±5 %)."""
-    count, _labels, stats, _ = cv2.connectedComponentsWithStats(gt.astype(np.uint8), connectivity=8)
-    return [jitter_box(tuple(int(v) for v in stats[label][:4]), gt.shape, rng) for label in range(1, count)]
+    return [(b.x0, b.y0, b.x1, b.y1) for b in annotator.lesion_boxes(gt, rng)]
 
 
 def jittered_box(gt: np.ndarray, rng: np.random.Generator) -> tuple[int, int, int, int] | None:
     boxes = jittered_boxes(gt, rng)
     return boxes[int(rng.integers(len(boxes)))] if boxes else None
-
-
-def jitter_box(
-    xywh: tuple[int, ...], shape: tuple[int, int], rng: np.random.Generator
-) -> tuple[int, int, int, int]:
-    x, y, w, h = xywh
-    height, width = shape
-    jitter = rng.uniform(-0.05, 0.05, 4) * np.array([w, h, w, h])
-    x0 = int(np.clip(round(x - 0.025 * w + jitter[0]), 0, width - 1))
-    y0 = int(np.clip(round(y - 0.025 * h + jitter[1]), 0, height - 1))
-    x1 = int(np.clip(round(x + w + 0.025 * w + jitter[2]), x0 + 1, width))
-    y1 = int(np.clip(round(y + h + 0.025 * h + jitter[3]), y0 + 1, height))
-    return (x0, y0, x1, y1)
 
 
 def simulated_crop_prob(gt: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -363,10 +330,9 @@ def main(argv: list[str] | None = None) -> int:
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     started = time.perf_counter()
-    kvasir = load_folder(args.kvasir, "train.txt")
-    clinic = load_folder(args.clinicdb, "all.txt") if args.clinicdb.exists() else []
-    if args.dry_run:
-        kvasir, clinic = kvasir[:10], clinic[:10]
+    limit = 10 if args.dry_run else None  # a dry run reads only the images it uses
+    kvasir = load_folder(args.kvasir, "train.txt", limit)
+    clinic = load_folder(args.clinicdb, "all.txt", limit) if args.clinicdb.exists() else []
     probs = clinic_maps(args.clinic_maps, clinic, rng_seed=args.seed + 1) if args.clinic_maps else {}
     items = []
     for _name, image, gt in kvasir:
