@@ -16,6 +16,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from meddisseg_core.imageio import to_model_uint8
 from meddisseg_core.interactive.crops import CropRunner
 from meddisseg_core.interactive.prompts import Click, PromptResult, Prompts
 
@@ -162,9 +163,7 @@ class LocalWatershed:
         seed = max(1.0, self.seed_fraction * depth)
         label = 3  # the click's own basin
         cv2.circle(markers, (cx, cy), max(1, round(seed)), label, -1)
-        rgb = np.ascontiguousarray(image[y0:y1, x0:x1, :3])
-        if rgb.dtype != np.uint8:
-            rgb = (rgb // 257).astype(np.uint8)
+        rgb = to_model_uint8(image[y0:y1, x0:x1])  # the models' one pixel rule (16-bit: /257, rounded)
         grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         p8 = np.clip(prob[y0:y1, x0:x1] * 255 * self.prob_weight, 0, 255).astype(np.uint8)
         composite = np.ascontiguousarray(np.dstack([grey, p8, rgb[:, :, 0]]))

@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 import torch
 
+from meddisseg_core.imageio import to_model_uint8
 from meddisseg_core.interactive import refiner as R
 from meddisseg_core.interactive.box import MARGIN, largest_components
 from meddisseg_core.interactive.crops import CropRunner, expand_rect
@@ -60,7 +61,7 @@ class Refine:
         box: R.Rect | None = None,
     ) -> np.ndarray:
         x0, y0, x1, y1 = rect
-        rgb = image if image.dtype == np.uint8 else (image // 257).astype(np.uint8)
+        rgb = image if image.dtype == np.uint8 else to_model_uint8(image)  # the models' one pixel rule
         inputs = torch.from_numpy(R.encode(rgb, prior, clicks, rect, box))[None]
         with torch.inference_mode():
             mirrored = torch.flip(self.net(torch.flip(inputs, (-1,))), (-1,))
