@@ -6,6 +6,20 @@ positive click on an empty mask starts from the network's object under it (as ``
 If the refiner's answer ignores the newest click (its pixel keeps the wrong label), the
 hand-made method's answer is used instead, so a click always does what it says.
 
+Two rules on top of the trained network, measured on Kvasir-SEG val from the proposal (NoC@85 /
+NoC@90, 120 images, ``benchmarks/bench_interactive.py``) and checked on 102 CVC-ClinicDB frames
+from the shipped model's own proposals (``benchmarks/bench_clicks_clinicdb.py``; the refiner never
+started from those proposals in training):
+
+- the current mask enters as a belief, 0.1 outside and 0.9 inside (:data:`PRIOR_WEIGHT`), not as
+  0 and 1: with a hard prior the refiner carved a false region away one disc per negative click
+  (val 2.62 / 4.33 -> 2.38 / 4.08; ClinicDB 2.98 / 4.68 -> 2.89 / 4.62). 0.7 and 0.6 were
+  also tried on val (2.32 / 4.09, 2.38 / 4.30);
+- a zoomed second pass (FocalClick's focus crop, :func:`zoom_rect`): where the first pass changed
+  the mask only near the click, the refiner runs again on a crop around that change, 1.75 times
+  its size, and redraws only that crop (both rules: val 2.36 / 3.90, ClinicDB 2.80 / 4.59; the
+  second pass costs a click ~0.05 s: p95 0.12 s on the 2-core EPYC).
+
 Box: the network runs on the box's crop (as :class:`~.box.BoxPrompt` does); its map inside the
 box, blended with an inscribed ellipse (:func:`.refiner.box_prior`), goes to the refiner with
 the box; the refiner's mask replaces the box's inside.
@@ -26,6 +40,11 @@ from meddisseg_core.interactive import refiner as R
 from meddisseg_core.interactive.box import MARGIN, largest_components
 from meddisseg_core.interactive.crops import CropRunner, expand_rect
 from meddisseg_core.interactive.prompts import Click, PromptResult, Prompts
+
+PRIOR_WEIGHT = 0.8  # the click refiner sees the mask as 0.5 + PRIOR_WEIGHT * (mask - 0.5)
+ZOOM_EXPAND = 1.75  # the zoomed crop's side: the first pass's change near the click times this
+ZOOM_MIN_FRACTION = 0.2  # ... at least this fraction of the first crop's side (and 32 px)
+ZOOM_MAX_FRACTION = 0.7  # a zoom that would not shrink the crop below this fraction is skipped
 
 _CACHE: dict[Path, R.RefinerNet] = {}
 _LOCK = threading.Lock()
@@ -60,6 +79,7 @@ class Refine:
         rect: R.Rect,
         box: R.Rect | None = None,
     ) -> np.ndarray:
+        """``prior`` may be soft (values in [0, 1])."""
         x0, y0, x1, y1 = rect
         rgb = image if image.dtype == np.uint8 else to_model_uint8(image)  # the models' one pixel rule
         inputs = torch.from_numpy(R.encode(rgb, prior, clicks, rect, box))[None]
@@ -90,13 +110,53 @@ class LearnedClick:
         prior = mask
         if click.positive and not mask.any() and prob[y, x] >= 0.05:
             prior = object_at(prob, x, y)
-        rect = R.focus_rect(prior, prompts.clicks)
+        clicks = list(prompts.clicks)
+        rect = R.focus_rect(prior, clicks)
         x0, y0, x1, y1 = rect
         new_mask = mask.copy()
-        new_mask[y0:y1, x0:x1] = self.refine(image, prior, list(prompts.clicks), rect)
+        new_mask[y0:y1, x0:x1] = self.refine(image, belief(prior), clicks, rect)
         if new_mask[y, x] != click.positive:
             return self.fallback(image, prompts, mask, prob)
+        zoom = zoom_rect(mask, new_mask, click, rect)
+        if zoom is not None:
+            zx0, zy0, zx1, zy1 = zoom
+            zoomed = new_mask.copy()
+            # A hard prior here: the first pass's answer is the starting point (ClinicDB NoC@90
+            # 4.56 against 4.69 with the soft belief, val equal; before the crop's rounding fix).
+            zoomed[zy0:zy1, zx0:zx1] = self.refine(image, new_mask, clicks, zoom)
+            if zoomed[y, x] == click.positive:  # the zoomed answer must honour the click too
+                new_mask = zoomed
         return PromptResult(new_mask, prob)
+
+
+def belief(mask: np.ndarray) -> np.ndarray:
+    """The mask as the click refiner's soft prior: 0.5 - w/2 outside, 0.5 + w/2 inside (w = PRIOR_WEIGHT)."""
+    return (0.5 - PRIOR_WEIGHT / 2 + PRIOR_WEIGHT * mask.astype(np.float32)).astype(np.float32)
+
+
+def zoom_rect(before: np.ndarray, after: np.ndarray, click: Click, rect: R.Rect) -> R.Rect | None:
+    """The crop of the zoomed second pass, or None when zooming would not shrink ``rect`` enough.
+
+    The crop is a square around the connected part of ``before != after`` under the click (or the
+    click alone when its pixel did not change), ZOOM_EXPAND times its larger side, at least
+    ZOOM_MIN_FRACTION of ``rect``'s larger side and 32 px, moved inside the image.
+    """
+    height, width = after.shape
+    side_first = max(rect[2] - rect[0], rect[3] - rect[1])
+    x0, y0, x1, y1 = click.x, click.y, click.x + 1, click.y + 1
+    changed = (before != after).astype(np.uint8)
+    _count, labels, stats, _ = cv2.connectedComponentsWithStats(changed, connectivity=8)
+    label = labels[click.y, click.x]
+    if label > 0:
+        sx, sy, sw, sh, _area = (int(v) for v in stats[label])
+        x0, y0, x1, y1 = min(x0, sx), min(y0, sy), max(x1, sx + sw), max(y1, sy + sh)
+    side = max(max(x1 - x0, y1 - y0) * ZOOM_EXPAND, ZOOM_MIN_FRACTION * side_first, 32.0)
+    if side >= ZOOM_MAX_FRACTION * side_first:
+        return None
+    side_x, side_y = min(round(side), width), min(round(side), height)
+    left = int(np.clip(round((x0 + x1 - side_x) / 2), 0, width - side_x))
+    top = int(np.clip(round((y0 + y1 - side_y) / 2), 0, height - side_y))
+    return left, top, left + side_x, top + side_y
 
 
 class LearnedBox:
