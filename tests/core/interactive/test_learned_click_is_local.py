@@ -9,7 +9,7 @@ from refiner_stubs import DeafNet, EchoNet, EverythingNet
 from meddisseg_core.interactive import Click, Prompts
 from meddisseg_core.interactive.clicks import LocalWatershed
 from meddisseg_core.interactive.crops import CropRunner
-from meddisseg_core.interactive.learned import LearnedClick
+from meddisseg_core.interactive.learned import LearnedClick, paste
 from meddisseg_core.interactive.refiner import focus_rect
 
 
@@ -28,7 +28,9 @@ def test_a_click_changes_nothing_outside_its_focus_crop() -> None:
     outside = np.ones(mask.shape, bool)
     outside[y0:y1, x0:x1] = False
     np.testing.assert_array_equal(result.mask[outside], mask[outside])
-    assert result.mask[y0:y1, x0:x1].all()  # inside, the network's answer
+    expected = paste(mask, np.ones((y1 - y0, x1 - x0), bool), (x0, y0, x1, y1))
+    np.testing.assert_array_equal(result.mask, expected)  # inside, the network's answer (but the seam band)
+    assert result.mask[y0 + 10 : y1 - 10, x0 + 10 : x1 - 10].all()
 
 
 def test_a_click_on_its_own_side_changes_nothing() -> None:

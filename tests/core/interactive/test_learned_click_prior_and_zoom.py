@@ -9,7 +9,7 @@ from refiner_stubs import EchoNet
 from meddisseg_core.interactive import Click, Prompts
 from meddisseg_core.interactive.clicks import LocalWatershed
 from meddisseg_core.interactive.crops import CropRunner
-from meddisseg_core.interactive.learned import LearnedClick, zoom_rect
+from meddisseg_core.interactive.learned import LearnedClick, paste, zoom_rect
 
 
 def _recording_method() -> tuple[LearnedClick, np.ndarray, list]:
@@ -37,9 +37,8 @@ def test_the_first_pass_sees_the_mask_as_a_belief_and_a_small_change_is_redrawn_
     assert len(calls) == 2  # the focus crop, then the zoomed crop
     first_prior, first_rect, first_answer = calls[0]
     np.testing.assert_allclose(np.unique(first_prior), [0.1, 0.9], rtol=1e-6)
-    x0, y0, x1, y1 = first_rect
-    after_first = mask.copy()
-    after_first[y0:y1, x0:x1] = first_answer
+    x0, _y0, x1, _y1 = first_rect
+    after_first = paste(mask, first_answer, first_rect)
     zoom = zoom_rect(mask, after_first, click, first_rect)
     assert zoom is not None and calls[1][1] == zoom
     assert zoom[2] - zoom[0] < x1 - x0  # smaller than the first crop: more pixels per lesion pixel
