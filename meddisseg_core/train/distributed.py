@@ -7,8 +7,10 @@ rank waits forever in a collective the others have left.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 
 import torch
 import torch.distributed as dist
@@ -39,9 +41,24 @@ def init_distributed(device_type: str) -> DistContext:
     return DistContext(dist.get_rank(), dist.get_world_size(), int(os.environ.get("LOCAL_RANK", "0")))
 
 
+SHUTDOWN_WAIT_S = 60  # how long a rank waits for the others before tearing the group down anyway
+
+
 def shutdown_distributed(ctx: DistContext) -> None:
-    if ctx.enabled and dist.is_initialized():
-        dist.destroy_process_group()
+    """Leave the process group once every rank is done with it.
+
+    Without the barrier a rank that finished first tore its gloo connections down while another
+    still used them, and that rank died in C++ ("terminate called without an active exception",
+    SIGABRT; seen once in CI). The wait is bounded: on an error path a peer may be gone already.
+    NCCL (CUDA) has no such teardown race and no bounded barrier, so it leaves at once as before.
+    """
+    if not (ctx.enabled and dist.is_initialized()):
+        return
+    if dist.get_backend() == "gloo":
+        # A peer may be gone (its own error is what gets reported): leave anyway.
+        with contextlib.suppress(Exception):
+            dist.monitored_barrier(timeout=timedelta(seconds=SHUTDOWN_WAIT_S))
+    dist.destroy_process_group()
 
 
 def any_rank(ctx: DistContext, flag: bool, device: torch.device) -> bool:
