@@ -165,11 +165,15 @@ def zoom_rect(before: np.ndarray, after: np.ndarray, click: Click, rect: R.Rect)
     height, width = after.shape
     side_first = max(rect[2] - rect[0], rect[3] - rect[1])
     x0, y0, x1, y1 = click.x, click.y, click.x + 1, click.y + 1
-    changed = (before != after).astype(np.uint8)
+    # The first pass changed nothing outside ``rect``: label the change there, not in the frame.
+    rx0, ry0, rx1, ry1 = rect
+    changed = (before[ry0:ry1, rx0:rx1] != after[ry0:ry1, rx0:rx1]).astype(np.uint8)
     _count, labels, stats, _ = cv2.connectedComponentsWithStats(changed, connectivity=8)
-    label = labels[click.y, click.x]
+    inside = rx0 <= click.x < rx1 and ry0 <= click.y < ry1
+    label = labels[click.y - ry0, click.x - rx0] if inside else 0
     if label > 0:
         sx, sy, sw, sh, _area = (int(v) for v in stats[label])
+        sx, sy = sx + rx0, sy + ry0
         x0, y0, x1, y1 = min(x0, sx), min(y0, sy), max(x1, sx + sw), max(y1, sy + sh)
     side = max(max(x1 - x0, y1 - y0) * ZOOM_EXPAND, ZOOM_MIN_FRACTION * side_first, 32.0)
     if side >= ZOOM_MAX_FRACTION * side_first:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[3]
+from script_run import ROOT, run_script
 
 
 @pytest.mark.slow
@@ -21,20 +17,8 @@ def test_bench_clicks_clinicdb_prints_a_row_per_method(shared_dir: Path) -> None
     clinic = shared_dir / "data" / "CVC-ClinicDB"
     if not (clinic / "all.txt").is_file():
         pytest.skip(f"no CVC-ClinicDB at {clinic}")
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "bench_clicks_clinicdb.py"),
-            "--every",
-            "200",
-            "--clinicdb",
-            str(clinic),
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "OMP_NUM_THREADS": "1"},
-        timeout=850,
-        check=False,
+    done = run_script(
+        "benchmarks/bench_clicks_clinicdb.py", ["--every", "200", "--clinicdb", str(clinic)], timeout=850
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "4 frames" in done.stdout  # 612 frames, every 200th

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from script_run import run_script
 
 from meddisseg_core.interactive.refiner import load_refiner
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.slow
 def test_dry_run_writes_a_loadable_refiner_and_its_card(kvasir_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "refiner.safetensors"
-    done = subprocess.run(
+    done = run_script(
+        "scripts/train_click_refiner.py",
         [
-            sys.executable,
-            str(ROOT / "scripts" / "train_click_refiner.py"),
             "--out",
             str(out),
             "--kvasir",
@@ -30,11 +25,7 @@ def test_dry_run_writes_a_loadable_refiner_and_its_card(kvasir_dir: Path, tmp_pa
             str(kvasir_dir.parent / "CVC-ClinicDB"),
             "--dry-run",
         ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "OMP_NUM_THREADS": "1"},
         timeout=600,
-        check=False,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     net = load_refiner(out)
