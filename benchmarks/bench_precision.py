@@ -11,7 +11,8 @@ per image, and the verdict of the rule in ``meddisseg_core/inference/measured.py
 
 Only a candidate that passes and is faster may be recorded there as a ``Verdict`` (the script
 prints the line to paste). Candidates: ``bf16`` (PyTorch autocast; on CPUs without AVX512-BF16 or
-AMX it is emulated and slower), ``bf16-checked`` (bf16, and the images whose maps sit near 0.5
+AMX it is emulated and slower), ``bf16-decoder`` (the encoder in fp32, the rest in bf16:
+``meddisseg_core/inference/precision.py``), ``bf16-checked`` (bf16, and the images whose maps sit near 0.5
 predicted again in fp32: ``meddisseg_core/inference/checked.py``; its time includes those
 re-runs), ``fp16`` (CUDA only), ``onnxruntime`` (fp32, CPU; the export is not timed). int8 is not
 implemented.
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: torch's)")
     parser.add_argument(
-        "--candidates", default=None, help="comma list: bf16, bf16-checked, fp16, onnxruntime"
+        "--candidates", default=None, help="comma list: bf16, bf16-decoder, bf16-checked, fp16, onnxruntime"
     )
     parser.add_argument("--warmup", type=int, default=2, help="warm-up images per candidate")
     parser.add_argument("--dry-run", action="store_true", help="4 images, a smoke run: not a verdict")

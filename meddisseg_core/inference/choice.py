@@ -19,8 +19,10 @@ import torch
 from meddisseg_core.inference.capability import Capability, detect
 from meddisseg_core.inference.measured import Verdict, verdicts_for
 
-PRECISIONS = ("auto", "fp32", "bf16", "bf16-checked", "fp16")
-BF16 = ("bf16", "bf16-checked")  # bf16-checked: bf16 with fp32 re-runs of borderline maps (checked.py)
+PRECISIONS = ("auto", "fp32", "bf16", "bf16-decoder", "bf16-checked", "fp16")
+# bf16-decoder: the encoder in fp32, the rest in bf16 (precision.py); bf16-checked: bf16 with fp32
+# re-runs of borderline maps (checked.py).
+BF16 = ("bf16", "bf16-decoder", "bf16-checked")
 RUNTIMES = ("torch", "onnxruntime")
 ENV_PRECISION = "MEDDISSEG_PRECISION"
 

@@ -80,6 +80,8 @@ class Verdict:
 _EPYC_ZEN5 = "AMD EPYC (Zen 5, family 26), 2 threads"
 _XEON_AMX = "Intel Xeon (AMX, AVX512-BF16), 2 threads"
 _EPYC_ZEN3 = "AMD EPYC (Zen 3), AVX2 only, 2 threads"
+_ZEN5_CAPABILITY = "torch AVX512; avx512_bf16, avx512_vnni, no AMX"
+_ZEN5_RUN = "bench_precision.py -n 120 --threads 2 --candidates bf16,bf16-decoder,bf16-checked"
 
 VERDICTS: tuple[Verdict, ...] = (
     # Issue 21, the Xeon day: Predictor bf16 vs fp32 on 12 Kvasir-SEG val frames (no mDSC recorded,
@@ -99,40 +101,58 @@ VERDICTS: tuple[Verdict, ...] = (
         "2026-12-05",
         "issue 21 (Predictor precision='bf16', 12 val frames)",
     ),
-    # This project's Zen 5 EPYC, all 120 Kvasir-SEG val images, idle (load 0.1 -> 2.1), one run:
-    # bf16 is 1.61x faster (median) but one image falls to Dice 0.938 (< 0.95): it FAILS the rule.
-    # bf16-checked (checked.py: maps near 0.5 predicted again in fp32; 15 of the 120 were) passes:
-    # mean Dice 0.9981, min 0.9822, val mDSC +0.01. Its speed-up is recorded from total times
-    # (1.33x), not the median (1.59x), because the re-runs are its tail. The 2x bar is not met here.
+    # This project's Zen 5 EPYC, all 120 Kvasir-SEG val images, one run of all three candidates in
+    # turn per image (load 1.0 -> 2.4), after the CDFA logits layout fix (fp32 got faster too):
+    # bf16 is 1.67x faster but one image falls to Dice 0.938 (< 0.95): it FAILS the rule.
+    # bf16-decoder (precision.py: the encoder in fp32, the rest in bf16) passes with the closest
+    # masks (min Dice 0.9940, 0.02 % of pixels flipped) and is the fastest that passes: 1.58x in
+    # total time (1.56x median; 1.62x in a run of fp32 and bf16-decoder alone).
+    # bf16-checked (checked.py: 14 of the 120 maps predicted again in fp32) passes, 1.39x in total
+    # time (its re-runs are its tail; 1.60x median). The 2x bar is not met on this CPU.
     Verdict(
         "avx512_bf16",
         2,
         "bf16",
         "torch",
-        1.61,
-        0.9953,
-        0.9382,
+        1.67,
+        0.9954,
+        0.9380,
         -0.03,
         120,
         _EPYC_ZEN5,
-        "torch AVX512; avx512_bf16, avx512_vnni, no AMX",
+        _ZEN5_CAPABILITY,
         "2026-12-06",
-        "bench_precision.py -n 120 --threads 2 --candidates bf16,bf16-checked (median 0.532 vs 0.330 s)",
+        _ZEN5_RUN + " (total times; median 1.66x)",
+    ),
+    Verdict(
+        "avx512_bf16",
+        2,
+        "bf16-decoder",
+        "torch",
+        1.58,
+        0.9992,
+        0.9940,
+        0.02,
+        120,
+        _EPYC_ZEN5,
+        _ZEN5_CAPABILITY,
+        "2026-12-06",
+        _ZEN5_RUN + " (total times; median 1.56x)",
     ),
     Verdict(
         "avx512_bf16",
         2,
         "bf16-checked",
         "torch",
-        1.33,
-        0.9981,
-        0.9822,
-        0.01,
+        1.39,
+        0.9980,
+        0.9813,
+        0.0,
         120,
         _EPYC_ZEN5,
-        "torch AVX512; avx512_bf16, avx512_vnni, no AMX",
+        _ZEN5_CAPABILITY,
         "2026-12-06",
-        "bench_precision.py -n 120 --threads 2 --candidates bf16,bf16-checked (total times; median 1.59x)",
+        _ZEN5_RUN + " (total times; median 1.60x)",
     ),
     # Stage 1: ONNX Runtime beat our fast path on both CPUs measured (bench_inference.py), and
     # no trained stage-1 model ships to check bf16 masks on, so bf16 is not a stage-1 candidate.

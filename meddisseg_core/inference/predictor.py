@@ -207,7 +207,10 @@ class Predictor:
         return np.concatenate([first[0], second[0]]), uncertainty
 
     def _infer(self, x: torch.Tensor, with_uncertainty: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
-        out = self.network.infer(x, with_uncertainty=with_uncertainty)
+        if self.precision == "bf16-decoder":
+            out = self.network.infer(x, with_uncertainty=with_uncertainty, fp32_encoder=True)
+        else:
+            out = self.network.infer(x, with_uncertainty=with_uncertainty)
         mask = out.mask.float()
         uncertainty = out.uncertainty.float() if out.uncertainty is not None else None
         return mask, uncertainty

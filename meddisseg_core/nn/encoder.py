@@ -67,3 +67,18 @@ class ResNetEncoder(nn.Module):
         x3 = self.stage2(x2)
         x4 = self.stage3(x3)
         return x1, x2, x3, x4
+
+
+def encode(
+    encoder: nn.Module, x: torch.Tensor, fp32: bool = False
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The encoder's features of ``x`` (made channels_last, the fast layout for oneDNN and cuDNN).
+
+    With ``fp32`` the encoder runs outside any low-precision autocast, in fp32, whatever the
+    caller's context: an inference network's "fp32 encoder, low-precision decoder" mode.
+    """
+    x = x.contiguous(memory_format=torch.channels_last)
+    if not fp32:
+        return encoder(x)
+    with torch.autocast(x.device.type, enabled=False):
+        return encoder(x.float())

@@ -9,7 +9,7 @@ from torch import nn
 from meddisseg_core.nn.attention import ELAT
 from meddisseg_core.nn.blocks import ConvBNAct, telu_inference, upsample
 from meddisseg_core.nn.config import NetworkConfig
-from meddisseg_core.nn.encoder import ResNetEncoder
+from meddisseg_core.nn.encoder import ResNetEncoder, encode
 from meddisseg_core.nn.fusion import FusedCache
 from meddisseg_core.nn.keymap import STAGE1_RULES, install_keymap
 from meddisseg_core.nn.outputs import Inference, Stage1Output
@@ -173,15 +173,19 @@ class MedDisSegStage1(nn.Module):
         return Stage1Output(self.head(feats, logits=logits), feats[3])
 
     @torch.inference_mode()
-    def infer(self, x: torch.Tensor, with_uncertainty: bool = False) -> Inference:
+    def infer(
+        self, x: torch.Tensor, with_uncertainty: bool = False, *, fp32_encoder: bool = False
+    ) -> Inference:
         """Fast inference with running BN statistics: ``Inference(mask, None)``.
 
         Stage 1 has no uncertainty map, so ``with_uncertainty`` is accepted and ignored.
         Runs on a cached BN-folded copy; the trainable module is never modified.
+        ``fp32_encoder`` keeps the encoder in fp32 under low-precision autocast, as for stage 2;
+        the head then runs in fp32 as always, so the whole pass is fp32.
         """
         net = self._fused.get(self)
-        feats = net.encoder(x.contiguous(memory_format=torch.channels_last))
-        if any(f.dtype != torch.float32 for f in feats):
+        feats = encode(net.encoder, x, fp32_encoder)
+        if fp32_encoder or any(f.dtype != torch.float32 for f in feats):
             # Under bf16/fp16 autocast the encoder (the convolutions: most of the time) runs in low
             # precision; the head's kernels write through out= into fp32 buffers, which autocast
             # does not cover, so the head runs in fp32 on the low-precision features.
