@@ -1,4 +1,4 @@
-"""benchmarks/bench_precision.py --dry-run: 4 Kvasir-SEG val images, fp32 against bf16, the rule's table."""
+"""benchmarks/bench_precision.py --dry-run: 4 Kvasir-SEG val images, fp32 against bf16 and bf16-decoder."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def test_bench_precision_dry_run(kvasir_dir: Path, tmp_path: Path) -> None:
             "--split",
             "val.txt",
             "--candidates",
-            "bf16",
+            "bf16,bf16-decoder",
         ],
         capture_output=True,
         text=True,
@@ -45,6 +45,6 @@ def test_bench_precision_dry_run(kvasir_dir: Path, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     rows = {line.split("|")[1].strip(): line for line in done.stdout.splitlines() if line.startswith("| ")}
-    assert {"fp32 (PyTorch)", "bf16"} <= set(rows)
+    assert {"fp32 (PyTorch)", "bf16", "bf16-decoder"} <= set(rows)
     assert "images: 4 (dry run: not a verdict)" in done.stdout
     assert "load average" in done.stdout and "auto on this machine now: fp32" in done.stdout
