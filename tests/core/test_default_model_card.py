@@ -52,7 +52,7 @@ def test_evaluate_without_weights_reproduces_the_cards_per_image_dice(
         split = tmp_path / f"{Path(name).stem}.txt"
         split.write_text(name + "\n", encoding="utf-8")
         capsys.readouterr()
-        # fp32 like the card (auto may pick bf16-checked on a bf16 CPU, whose masks differ a little).
+        # fp32 like the card (auto may pick a bf16 precision on a bf16 CPU, whose masks differ a little).
         args = ["evaluate", "--data", str(kvasir_dir), "--split", str(split), "--json", "--precision", "fp32"]
         assert main(args) == 0
         report = json.loads(capsys.readouterr().out)
