@@ -13,8 +13,6 @@ import pytest
 from .conftest import read_events
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("stage", [1, 2])
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
