@@ -12,6 +12,9 @@ Findings (``export/findings.py``), with a findings schema: each class polygon ca
 lesion's values, an enum value as the flag ``"<name>=<choice>": true`` and any other value as a
 ``<name>: <value>`` line after the first line of ``description``. An image's comment is the
 top-level ``comment`` key (labelme keeps keys it does not know when it saves a file).
+
+Provenance (:mod:`meddisseg_studio.export.provenance`): who approved the mask, when, its sha256 and
+the model that proposed it, in the top-level ``"meddisseg"`` object, as in the COCO export.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from meddisseg_studio.export.findings import (
 )
 from meddisseg_studio.export.names import assign_names
 from meddisseg_studio.export.polygons import mask_to_rings
+from meddisseg_studio.export.provenance import provenances
 from meddisseg_studio.state.findings import ImageFindings, owner_map
 from meddisseg_studio.state.findings_schema import FindingsSchema
 from meddisseg_studio.state.model import ReviewStatus
@@ -111,6 +115,7 @@ def write_labelme(
     steps.check()
     skipped: list[tuple[str, str]] = []
     schema = export_schema(project)
+    known = provenances(project)
     with staged(dest, folder=True) as partial:
         out = Written(partial)
         for entry in entries:
@@ -131,6 +136,7 @@ def write_labelme(
             document = labelme_document(rings, options.label, image_name, height, width)
             found = image_findings(project, entry.key, mask, options.min_lesion_area)
             add_findings(document, rings, schema, found)
+            document["meddisseg"] = known[entry.key].as_dict()
             out.bytes(image_name, source)
             out.text(json_name, json.dumps(document, ensure_ascii=False, indent=1))
             steps.step()
