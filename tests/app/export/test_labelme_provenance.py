@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
+from provenance_support import approve_p1, run_export
 
-from meddisseg_studio.export.formats import get_format
-from meddisseg_studio.state import Project, Proposal
+from meddisseg_studio.state import Project
 from meddisseg_studio.state.audit import mask_sha256
 
 SHA = "fedcba9876543210" * 4
@@ -17,20 +16,10 @@ SHA = "fedcba9876543210" * 4
 
 def test_labelme_files_carry_the_approval(reviewed_project: Project, tmp_path: Path) -> None:
     project = reviewed_project
-    prob = np.zeros((17, 23), np.float32)
-    prob[3:9, 4:12] = 0.9
-    project.save_proposal(
-        "p1.png", Proposal(prob, model_id="tuned (tuned-3)"), model_id="tuned-3", model_sha256=SHA
+    approval = approve_p1(
+        project, model="tuned (tuned-3)", model_id="tuned-3", model_sha256=SHA, user="Dr B. Jones"
     )
-    project.user_name = "Dr B. Jones"
-    project.approve("p1.png")
-    approval = project.history("p1.png")[-1]
-
-    dest = (
-        get_format("labelme")
-        .run(project, tmp_path / "lm", statuses=None, progress=None, should_cancel=None)
-        .dest
-    )
+    dest = run_export(project, "labelme", tmp_path / "lm")
     document = json.loads((dest / "p1.json").read_text(encoding="utf-8"))
     meta = document["meddisseg"]
     assert (meta["approved_by"], meta["approved_at"]) == ("Dr B. Jones", approval.time)

@@ -8,31 +8,22 @@ import csv
 import json
 from pathlib import Path
 
-import numpy as np
 from authors_reader import authors_pairs
+from provenance_support import approve_p1
+from provenance_support import run_export as _run
 
-from meddisseg_studio.export.formats import get_format
-from meddisseg_studio.state import Project, Proposal
+from meddisseg_studio.state import Project
 from meddisseg_studio.state.audit import mask_sha256
 
 SHA = "0123456789abcdef" * 4
 
 
-def _run(project: Project, name: str, dest: Path) -> Path:
-    return get_format(name).run(project, dest, statuses=None, progress=None, should_cancel=None).dest
-
-
 def test_exports_carry_approver_time_and_model(reviewed_project: Project, tmp_path: Path) -> None:
     project = reviewed_project
     # p1: proposed again by a known model, then approved by a named reader.
-    prob = np.zeros((17, 23), np.float32)
-    prob[3:9, 4:12] = 0.9
-    project.save_proposal(
-        "p1.png", Proposal(prob, model_id="tuned (tuned-2)"), model_id="tuned-2", model_sha256=SHA
+    approval = approve_p1(
+        project, model="tuned (tuned-2)", model_id="tuned-2", model_sha256=SHA, user="Dr A. Smith"
     )
-    project.user_name = "Dr A. Smith"
-    project.approve("p1.png")
-    approval = project.history("p1.png")[-1]
 
     authors = _run(project, "authors", tmp_path / "ds")
     pairs = authors_pairs(authors, "train") | authors_pairs(authors, "val")
