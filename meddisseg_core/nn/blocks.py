@@ -130,8 +130,26 @@ class ConvBNAct(nn.Module):
         )
         self.act = act
 
+    # Set by meddisseg_core.nn.regions.set_fused_regions: the torch.compile backend whose fused
+    # BatchNorm + TeLU replaces the eager pair in training (None: eager everywhere).
+    fused_backend: str | None = None
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.fused_backend is not None and self.act and self.training and torch.is_grad_enabled():
+            return self._fused_forward(x, self.fused_backend)
         return self.activate(self.conv(x))
+
+    def _fused_forward(self, x: torch.Tensor, backend: str) -> torch.Tensor:
+        from meddisseg_core.nn.regions import compiled
+
+        conv, bn = self.conv[0], self.conv[1]
+        assert isinstance(bn, nn.BatchNorm2d) and bn.running_mean is not None
+        assert bn.running_var is not None and bn.num_batches_tracked is not None
+        if bn.momentum is None or not bn.training:  # cumulative averages or frozen statistics
+            return self.activate(self.conv(x))
+        bn.num_batches_tracked.add_(1)  # as nn.BatchNorm2d.forward does in training
+        fused = compiled("bn_telu", backend)
+        return fused(conv(x), bn.weight, bn.bias, bn.running_mean, bn.running_var, bn.momentum, bn.eps)
 
     def activate(self, y: torch.Tensor) -> torch.Tensor:
         """The block's activation alone (TeLU, or identity when ``act`` is false)."""

@@ -159,9 +159,28 @@ class CDFA(nn.Module):
         self.input_cbt = nn.Sequential(ConvBNAct(in_channels, dim), ConvBNAct(dim, dim))
         self.output_cbt = nn.Sequential(ConvBNAct(dim, dim), ConvBNAct(dim, dim))
 
+    # Set by meddisseg_core.nn.regions.set_fused_regions (None: eager everywhere).
+    fused_backend: str | None = None
+
     def forward(self, x: torch.Tensor, fg: torch.Tensor, bg: torch.Tensor) -> torch.Tensor:
+        if self.fused_backend is not None and self.training and torch.is_grad_enabled():
+            return self._fused_forward(x, fg, bg, self.fused_backend)
         x = pointwise(self.input_cbt(x), self.v)
         # The value linear is applied once; the background pass mixes the projected fg output.
         x = pointwise(aggregate(x, attention_weights(fg, self.attn_fg, self.heads, self.scale)), self.proj)
         x = pointwise(aggregate(x, attention_weights(bg, self.attn_bg, self.heads, self.scale)), self.proj)
+        return self.output_cbt(x)
+
+    def _fused_forward(
+        self, x: torch.Tensor, fg: torch.Tensor, bg: torch.Tensor, backend: str
+    ) -> torch.Tensor:
+        """Training: the same passes, softmax and 25-offset sum compiled (meddisseg_core.nn.regions)."""
+        from meddisseg_core.nn.regions import compiled
+
+        mix = compiled("cdfa_mix", backend)
+        x = pointwise(self.input_cbt(x), self.v)
+        for guide, linear in ((fg, self.attn_fg), (bg, self.attn_bg)):
+            weight = linear.weight[:, :, None, None] * self.scale
+            logits = F.conv2d(guide.contiguous(), weight, linear.bias * self.scale)
+            x = pointwise(mix(x, logits, self.heads), self.proj)
         return self.output_cbt(x)
