@@ -21,14 +21,18 @@ SEGMENTATION_PART = {1: "dicebce", 2: "mask"}
 class BatchReporter:
     """Emits ``batch_end`` for one epoch; make one per epoch."""
 
+    # The default spacing of the events. A benchmark that compares loss curves step by step
+    # (benchmarks/gpu_default_steps.py, "profile") sets it to 0 for its own process.
+    default_interval_s = 1.0
+
     def __init__(
-        self, events: EventWriter, *, stage: int, epoch: int, batches: int, interval_s: float = 1.0
+        self, events: EventWriter, *, stage: int, epoch: int, batches: int, interval_s: float | None = None
     ) -> None:
         self.events = events
         self.part = SEGMENTATION_PART.get(stage, "mask")
         self.epoch = epoch  # 1-based: the epoch in progress
         self.batches = batches
-        self.interval_s = interval_s
+        self.interval_s = self.default_interval_s if interval_s is None else interval_s
         self.began = time.perf_counter()
         self.last: float | None = None
         self.images = 0

@@ -71,6 +71,10 @@ class TrainConfig:
     # auto: bf16 autocast on CUDA, and on AVX512-BF16/AMX CPUs for the paper networks (train/numerics.py)
     precision: Literal["auto", "fp32", "bf16"] = "auto"
     channels_last: bool = True  # applied on CUDA only
+    # Fused BatchNorm+TeLU and CDFA kernels in training (meddisseg_core/nn/regions.py), compiled by
+    # torch.compile: "inductor" (GPU runs: Triton), "aot_eager" (traced, no kernels: tests, dry
+    # runs) or "off". A run whose regions fail to compile trains eagerly, with a warning.
+    compile_regions: Literal["off", "inductor", "aot_eager"] = "off"
     nonfinite_patience: int = 5  # consecutive skipped steps before recovering
     nonfinite_lr_factor: float = 0.1  # lr multiplier applied when restoring after non-finite steps
     max_recoveries: int = 2

@@ -28,6 +28,7 @@ from meddisseg_core.train.budget import Clock, TimeSchedule
 from meddisseg_core.train.distributed import DistContext, any_rank, init_distributed, shutdown_distributed
 from meddisseg_core.train.events import EventWriter
 from meddisseg_core.train.final import RunDescription, Snapshot, save_final
+from meddisseg_core.train.fused import FusedSetup, enable_fused_regions
 from meddisseg_core.train.job import (
     EXIT_CANCELLED,
     EXIT_ERROR,
@@ -142,6 +143,7 @@ class Trainer(OptimiseMixin, RunFilesMixin):
             warnings = []
         elif self.request.resume:
             warnings.append(f"--resume: no checkpoint in {self.out_dir}; starting a new run")
+        self.fused = self._setup_fused_regions()
         self.model: torch.nn.Module = self.network
         if self.ctx.enabled:
             ids = [self.device.index] if self.device.type == "cuda" else None
@@ -154,6 +156,7 @@ class Trainer(OptimiseMixin, RunFilesMixin):
             precision="bf16" if self.bf16 else "fp32",
             precision_reason=self.precision_reason,
             channels_last=self.channels_last,
+            compile_regions=self.fused.as_event(),
             backbone_init=self.init_info,
             data=str(self.request.data_dir),
             split_source=self.spec.split.source,
@@ -167,9 +170,36 @@ class Trainer(OptimiseMixin, RunFilesMixin):
         self.started = True
         for message in warnings:
             self._warn("resume" if message.startswith("--resume") else "backbone", message)
+        if self.fused.error is not None:
+            self._warn(
+                "compile",
+                f"compile_regions={cfg.compile_regions!r} failed ({self.fused.error}); "
+                "training in eager mode",
+            )
         self.clock = Clock(cfg.time_budget.seconds, self.progress.elapsed_s)
         if not self.resumed:
             self._save_latest()
+
+    def _setup_fused_regions(self) -> FusedSetup:
+        backend = self.config.compile_regions
+        if backend == "off":
+            return FusedSetup(None, 0, 0.0)
+        return enable_fused_regions(
+            self.network,
+            backend,
+            device=self.device,
+            bf16=self.bf16,
+            channels_last=self.channels_last,
+            batch=self.config.batch_size,
+            sides=self._training_sides(),
+            logits=self.config.logit_losses,
+        )
+
+    def _training_sides(self) -> tuple[int, ...]:
+        """Every image side the run trains at: the low-resolution phase's, then the full size."""
+        budget, full = self.config.time_budget, self.config.data.image_size
+        low = budget.low_res_size if self.config.budgeted and budget.low_res_fraction > 0 else None
+        return (full,) if low is None or low == full else (low, full)
 
     def _warn(self, code: str, message: str, **fields: object) -> None:
         if self.ctx.is_main:
