@@ -5,7 +5,8 @@
 #
 # In order, each result written before the next step starts:
 #   1. GPU / torch / library versions                          -> log.txt
-#   1b. profile the training step for PROFILE_S (30 s): top ops by GPU time, images/s -> log.txt
+#   1b. A/B the training step, eager against compiled regions (compile_regions), 16 steps each:
+#       top ops by GPU time, images/s, peak memory, per-step losses -> log.txt; the faster trains
 #   2. train stage 2 for a time budget (configs/gpu-default.toml) -> events.jsonl (streamed)
 #      on the pack's train.txt: Kvasir-SEG train + all of CVC-ClinicDB (issue 20); val is Kvasir's
 #   3. evaluate the trained model on the 120 val images at 256 and at original size
@@ -57,27 +58,29 @@ if [ "$dry" = 1 ]; then
     --clinicdb "${CLINICDB_DIR:-../shared/data/CVC-ClinicDB}" --limit 6 --val-limit 2 --size 32 || exit 1
   device=cpu
   budget=20
-  profile_s=${PROFILE_S:-3}
+  arms=off,aot_eager; steps=6; profile_steps=2
   extra=(--config configs/gpu-dry-run.toml)
 else
   data=.gpu-pack
   "$py" benchmarks/gpu_datapack.py --out "$data" --verify || { say "the data pack is missing or damaged"; exit 1; }
   device=cuda
-  profile_s=${PROFILE_S:-30}
+  arms=off,inductor; steps=16; profile_steps=6
   extra=()
 fi
-if [ "$profile_s" -gt 0 ]; then
-  say "1b. profile the training step for ${profile_s} s"
-  timeout -k 10 $(( profile_s + 90 )) "$py" benchmarks/gpu_default_steps.py profile --data "$data" \
-    --work "$work/profile" --config configs/gpu-default.toml ${extra[@]+"${extra[@]}"} \
-    --device "$device" --seconds "$profile_s"
-fi
-if [ "$dry" = 1 ]; then
-  extra=(--config configs/gpu-dry-run.toml)
-else
+say "1b. the training step, eager against compiled regions (${arms}; ${steps} steps each, profiled)"
+timeout -k 10 "${AB_TIMEOUT_S:-200}" "$py" benchmarks/gpu_default_steps.py profile --data "$data" \
+  --work "$work/profile" --config configs/gpu-default.toml ${extra[@]+"${extra[@]}"} \
+  --device "$device" --arms "$arms" --steps "$steps" --profile-steps "$profile_steps" \
+  --json "$work/speed.json" --verdict "$work/speed.toml"
+say "A/B exit code $?"
+# The chosen arm (nothing written, e.g. on a timeout: the recipe's own setting, eager).
+[ -s "$work/speed.toml" ] && extra+=(--config "$work/speed.toml")
+if [ "$dry" = 0 ]; then
   # Leave room for: training setup and finish (~40 s), two evaluations (~45 s), the ranking
-  # (~15 s), packing and the card (~20 s), the CUDA path check (~20 s), the benchmarks (~60 s).
-  budget=$(( $(left) - 220 ))
+  # (~15 s), packing and the card (~20 s), the CUDA path check (~20 s), the benchmarks (~60 s);
+  # and for the regions' compile in the training process (cached by the A/B, measured there).
+  compile_s=$(sed -n 's/^# compile_s = \([0-9]*\).*/\1/p' "$work/speed.toml" 2>/dev/null)
+  budget=$(( $(left) - 220 - ${compile_s:-0} ))
 fi
 [ -n "$init" ] && extra+=(--init "$init")
 
@@ -105,7 +108,7 @@ timeout 150 "$py" benchmarks/gpu_default_steps.py evaluate --model "$model" --da
   --json "$work/eval_full.json" --save-probabilities "$work/full.npz"
 say "4. pack"
 timeout 120 "$py" benchmarks/gpu_default_steps.py pack --run "$run" --eval "$work/eval_full.json" \
-  --work "$work" --out "$out"
+  --work "$work" --out "$out" --data-pack "$data/PACK.json" --init "$init"
 say "5. evaluate the packed model"
 timeout 150 "$py" benchmarks/gpu_default_steps.py evaluate --model "$work/default.safetensors" \
   --data "$data" --json "$work/eval_packed.json" --compare "$work/full.npz" \
@@ -117,7 +120,7 @@ say "6. model card"
 timeout 60 "$py" benchmarks/gpu_model_card.py --out "$out" --events "$out/events.jsonl" \
   --env "$work/env.json" --eval-full "$work/eval_full.json" --eval-packed "$work/eval_packed.json" \
   --packed-info "$work/packed.json" --previous resources/models/default.json --init "$init" \
-  --data-pack "$data/PACK.json" --ranking "$work/ranking.json" \
+  --data-pack "$data/PACK.json" --ranking "$work/ranking.json" --speed "$work/speed.json" \
   --wall-seconds "$(elapsed)"
 
 say "6b. CUDA path check: selftest on $device, then the packed model's masks on the CPU against $device"

@@ -100,6 +100,7 @@ def build_card(args: argparse.Namespace) -> dict[str, Any]:
     pack = _read(getattr(args, "data_pack", None)) or {}
     sources = pack.get("sources") or KVASIR_ONLY
     ranking = _read(getattr(args, "ranking", None))
+    speed = _read(getattr(args, "speed", None))
     row = {
         "date": env.get("date") or datetime.now(UTC).isoformat(timespec="seconds"),
         "device": env.get("device"),
@@ -134,6 +135,7 @@ def build_card(args: argparse.Namespace) -> dict[str, Any]:
         else {k: ranking.get(k) for k in ("images", "bad_dice_below", "top_share", "scores")},
         "environment": env,
         "training": training,
+        "training_step_ab": _speed_summary(speed),
         "metrics": {"packed": _summary(packed), "unpacked": _summary(full)},
         "packed_vs_unpacked": diff,
         "dice_at_256_quartiles": _quartiles(dice),
@@ -174,6 +176,46 @@ def _metrics_table(card: dict[str, Any]) -> list[str]:
             label = "256×256 (authors' protocol)" if res == "at_256" else "original size"
             cells = [_fmt(m.get(k)) for k in ("mdsc", "miou", "recall", "precision", "f2")]
             lines.append(f"| {model} | {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _speed_summary(speed: Any) -> dict[str, Any] | None:
+    """The A/B of the training step at the start of the call (gpu_default_steps.py profile)."""
+    if not speed:
+        return None
+    arms = [
+        {
+            "arm": a.get("arm"),
+            "images_per_s": a.get("images_per_s"),
+            "peak_gib": a.get("peak_gib"),
+            "compile_s": (a.get("compile_regions") or {}).get("compile_s"),
+            "error": (a.get("compile_regions") or {}).get("error"),
+            "step_1_loss": (a.get("losses") or {}).get("1"),
+        }
+        for a in speed.get("arms", [])
+    ]
+    return {"chosen": speed.get("chosen"), "reason": speed.get("reason"), "arms": arms}
+
+
+def _speed_lines(card: dict[str, Any]) -> list[str]:
+    ab = card.get("training_step_ab")
+    if not ab:
+        return []
+    lines = [
+        "## Training step: eager against compiled regions (the call's first minutes)",
+        "`compile_regions` fuses BatchNorm + TeLU and the CDFA sums (meddisseg_core/nn/regions.py). "
+        "Same seed, same batches, the recipe's batch size, full size; images/s after the warm-up "
+        "and the profiled steps.",
+        "",
+        "| compile_regions | train images/s | peak GiB | compile s | step-1 loss |",
+        "|---|---|---|---|---|",
+    ]
+    for a in ab["arms"]:
+        lines.append(
+            f"| {a['arm']} | {_fmt(a['images_per_s'], 1)} | {_fmt(a['peak_gib'])} | "
+            f"{_fmt(a['compile_s'], 1)} | {_fmt(a['step_1_loss'], 5)} |"
+        )
+    lines += ["", f"Training used `{ab['chosen']}`: {ab['reason']}.", ""]
     return lines
 
 
@@ -226,6 +268,7 @@ def render_markdown(card: dict[str, Any]) -> str:
         f"- Stage {cfg.get('stage', 2)} network ({_fmt(cfg.get('network'))} size), "
         f"`configs/gpu-default.toml` (reasons in configs/README.md): batch {_fmt(cfg.get('batch_size'))}, "
         f"precision {_fmt(t.get('precision'))}, channels_last {_fmt(t.get('channels_last'))}, "
+        f"compile_regions {_fmt(cfg.get('compile_regions', 'off'))}, "
         "losses on logits in fp32, "
         f"AdamW lr {_fmt(optim.get('lr_head'), 5)}, warm-up then cosine decay over a time budget of "
         f"{_fmt(budget.get('seconds'), 0)} s, the data set resident on the device and augmented there.",
@@ -252,6 +295,7 @@ def render_markdown(card: dict[str, Any]) -> str:
         f"{_fmt(diff.get('mdsc_at_original_points'), 3)} points; largest probability difference "
         f"over the val images: {_fmt(diff.get('max_abs_probability'), 4)}.",
         "",
+        *_speed_lines(card),
         *_ranking_lines(card),
         "## Data sources, licences and citations",
         *[
@@ -266,7 +310,7 @@ def render_markdown(card: dict[str, Any]) -> str:
         "**Never for diagnosis**, never without a clinician checking every mask.",
         "",
         "## Known limits",
-        "- One dataset (1000 images from one source): other endoscopes, organs or lesion types "
+        f"- Trained on {card['data']['dataset']} only: other endoscopes, organs or lesion types "
         "were not tested.",
         "- Small, flat or partly hidden polyps and specular reflections are the usual failures: "
         "see the low end of the per-image Dice in `default.json`.",
@@ -299,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
         "previous",
         "data-pack",
         "ranking",
+        "speed",
     ):
         parser.add_argument(f"--{name}", type=Path)
     parser.add_argument("--init", default="")

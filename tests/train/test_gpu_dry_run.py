@@ -78,8 +78,14 @@ def test_dry_run_writes_the_gpu_results(kvasir_dir: Path, tmp_path: Path) -> Non
     )
     card_text = (out / "default.md").read_text()
     assert "research and education only" in card_text
-    # Issue 20: the profile of the step, ClinicDB in train with its citation, the head's ranking.
-    assert "1b. profile the training step" in log and "Self CPU" in log
+    # Issue 20: the step's A/B (profiled, both arms trained, step 1 identical), ClinicDB in train
+    # with its citation, the head's ranking.
+    assert "1b. the training step, eager against compiled regions" in log and "Self CPU" in log
+    ab = card["training_step_ab"]
+    assert [a["arm"] for a in ab["arms"]] == ["off", "aot_eager"] and ab["chosen"] in ("off", "aot_eager")
+    assert ab["arms"][1]["error"] is None and ab["arms"][1]["step_1_loss"] is not None
+    assert ab["arms"][1]["step_1_loss"] == pytest.approx(ab["arms"][0]["step_1_loss"], rel=1e-2)
+    assert "Training step: eager against compiled regions" in card_text
     assert card["data"]["train_by_source"]["clinicdb"] >= 1 and "Bernal" in card_text
     assert set(card["uncertainty_ranking"]["scores"]) == {"entropy", "uncertainty head"}
     assert "| uncertainty head |" in card_text
@@ -106,4 +112,5 @@ def test_dry_run_writes_the_gpu_results(kvasir_dir: Path, tmp_path: Path) -> Non
     loaded = load_model(models / "default.safetensors")
     assert loaded.inference_only and loaded.metadata.name == "med-disseg-stage2-kvasir-default"
     assert loaded.has_uncertainty  # the packed file keeps the uncertainty head (issue 20)
+    assert "CVC-ClinicDB" in loaded.metadata.training_data  # the file says what it was trained on
     assert (models / "default.md").is_file() and (models / "default.json").is_file()
