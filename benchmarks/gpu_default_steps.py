@@ -24,6 +24,7 @@ import platform
 import shutil
 import sys
 import time
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -265,6 +266,9 @@ def _profile_arm(args: argparse.Namespace, arm: str, cuda: bool) -> dict[str, ob
         batch_events.BatchReporter.step = step_and_tick
         try:
             code = meddisseg_main(argv)
+        except Exception:  # an arm that crashes loses the A/B; the other arm's result still counts
+            traceback.print_exc()
+            code = 1
         finally:
             batch_events.BatchReporter.step = reporter_step
     if cuda:

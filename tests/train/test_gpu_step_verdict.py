@@ -70,3 +70,22 @@ def test_the_packed_file_names_its_data_and_origin(tmp_path: Path) -> None:
         and "continued from default.safetensors" in text
     )
     assert module.training_data_text(None, "").endswith("trained from scratch (no ImageNet weights)")
+
+
+def test_an_arm_that_crashes_is_reported_not_fatal(tmp_path: Path, monkeypatch) -> None:
+    import argparse
+
+    from meddisseg_core.cli import main as cli_main
+
+    def crash(argv: list[str]) -> int:
+        raise RuntimeError("a kernel failed mid-run")
+
+    monkeypatch.setattr(cli_main, "main", crash)
+    module = _steps_module()
+    args = argparse.Namespace(
+        work=tmp_path, data=tmp_path, config=[], steps=4, profile_steps=1, device="cpu", top=5
+    )
+    arm = module._profile_arm(args, "inductor", cuda=False)
+    assert arm["exit"] == 1 and arm["images_per_s"] is None and arm["losses"] == {}
+    base = _arm("off", 60.0, 4.2)
+    assert module._speed_verdict([base, arm], 1.05)["chosen"] == "off"
