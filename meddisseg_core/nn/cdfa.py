@@ -42,9 +42,8 @@ def pointwise(x: torch.Tensor, linear: nn.Linear) -> torch.Tensor:
     return F.conv2d(x, linear.weight[:, :, None, None], linear.bias)
 
 
-def attention_weights(guide: torch.Tensor, linear: nn.Linear, heads: int, scale: float) -> torch.Tensor:
-    """N×heads×9(i)×9(j)×H×W attention, softmax over the key slot j of scale · linear(guide)."""
-    n, _, h, w = guide.shape
+def attention_logits(guide: torch.Tensor, linear: nn.Linear, scale: float) -> torch.Tensor:
+    """N×(heads·81)×H×W contiguous logits scale · linear(guide), before the softmax."""
     # softmax(scale·(Wg + b)) with the scale folded into the (small) weights instead of the map.
     # On the CPU the 1×1 convolution runs on the guide as it comes (channels_last in inference) and
     # only the logits are made contiguous for the view: oneDNN's 1×1 convolution on a contiguous
@@ -52,9 +51,14 @@ def attention_weights(guide: torch.Tensor, linear: nn.Linear, heads: int, scale:
     # Elsewhere the contiguous guide (128 channels) is cheaper to copy than the 324-channel logits.
     weight = linear.weight[:, :, None, None] * scale
     if guide.device.type == "cpu":
-        logits = F.conv2d(guide, weight, linear.bias * scale).contiguous()
-    else:
-        logits = F.conv2d(guide.contiguous(), weight, linear.bias * scale)
+        return F.conv2d(guide, weight, linear.bias * scale).contiguous()
+    return F.conv2d(guide.contiguous(), weight, linear.bias * scale)
+
+
+def attention_weights(guide: torch.Tensor, linear: nn.Linear, heads: int, scale: float) -> torch.Tensor:
+    """N×heads×9(i)×9(j)×H×W attention, softmax over the key slot j of scale · linear(guide)."""
+    n, _, h, w = guide.shape
+    logits = attention_logits(guide, linear, scale)
     return torch.softmax(logits.view(n, heads, SLOTS, SLOTS, h, w), dim=3)
 
 
@@ -180,7 +184,5 @@ class CDFA(nn.Module):
         mix = compiled("cdfa_mix", backend)
         x = pointwise(self.input_cbt(x), self.v)
         for guide, linear in ((fg, self.attn_fg), (bg, self.attn_bg)):
-            weight = linear.weight[:, :, None, None] * self.scale
-            logits = F.conv2d(guide.contiguous(), weight, linear.bias * self.scale)
-            x = pointwise(mix(x, logits, self.heads), self.proj)
+            x = pointwise(mix(x, attention_logits(guide, linear, self.scale), self.heads), self.proj)
         return self.output_cbt(x)
