@@ -10,13 +10,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _steps_module():
-    path = ROOT / "benchmarks" / "gpu_default_steps.py"
-    spec = importlib.util.spec_from_file_location("gpu_default_steps", path)
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
-    sys.modules["gpu_default_steps"] = module
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def _ab_module():
+    return _load("gpu_step_ab")
+
+
+def _steps_module():
+    return _load("gpu_default_steps")
 
 
 def _arm(name: str, speed: float | None, first: float, backend: str | None = "same", code: int = 0) -> dict:
@@ -30,12 +37,12 @@ def _arm(name: str, speed: float | None, first: float, backend: str | None = "sa
 
 
 def test_faster_regions_with_the_same_first_step_are_chosen() -> None:
-    verdict = _steps_module()._speed_verdict([_arm("off", 60.0, 4.2), _arm("inductor", 160.0, 4.203)], 1.05)
+    verdict = _ab_module().speed_verdict([_arm("off", 60.0, 4.2), _arm("inductor", 160.0, 4.203)], 1.05)
     assert verdict["chosen"] == "inductor" and "2.67x" in verdict["reason"]
 
 
 def test_the_baseline_stays_unless_every_condition_holds() -> None:
-    verdict = _steps_module()._speed_verdict
+    verdict = _ab_module().speed_verdict
     base = _arm("off", 60.0, 4.2)
     assert verdict([base, _arm("inductor", 160.0, 4.5)], 1.05)["chosen"] == "off"  # another step 1
     assert verdict([base, _arm("inductor", 62.0, 4.2)], 1.05)["chosen"] == "off"  # not 5 % faster
@@ -45,7 +52,7 @@ def test_the_baseline_stays_unless_every_condition_holds() -> None:
 
 
 def test_speed_is_taken_after_the_skipped_steps(tmp_path: Path) -> None:
-    module = _steps_module()
+    module = _ab_module()
     events = tmp_path / "events.jsonl"
     stamps = ["2026-12-06T10:00:00.000+00:00", "2026-12-06T10:00:30.000+00:00"]  # step 1: compile
     stamps += [f"2026-12-06T10:00:{30 + s}.000+00:00" for s in range(1, 5)]  # then 1 s a step
@@ -81,11 +88,11 @@ def test_an_arm_that_crashes_is_reported_not_fatal(tmp_path: Path, monkeypatch) 
         raise RuntimeError("a kernel failed mid-run")
 
     monkeypatch.setattr(cli_main, "main", crash)
-    module = _steps_module()
+    module = _ab_module()
     args = argparse.Namespace(
         work=tmp_path, data=tmp_path, config=[], steps=4, profile_steps=1, device="cpu", top=5
     )
     arm = module._profile_arm(args, "inductor", cuda=False)
     assert arm["exit"] == 1 and arm["images_per_s"] is None and arm["losses"] == {}
     base = _arm("off", 60.0, 4.2)
-    assert module._speed_verdict([base, arm], 1.05)["chosen"] == "off"
+    assert module.speed_verdict([base, arm], 1.05)["chosen"] == "off"
